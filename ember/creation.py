@@ -1,0 +1,226 @@
+"""Functions that create tensors: ``tensor``, ``zeros``, ``arange``, ``randn``, ...
+
+Dtypes follow PyTorch: Python floats become float32 (the default dtype), Python ints
+int64, NumPy arrays keep their dtype.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy
+
+from ember.backend import xp
+from ember.random import rng_of
+from ember.dtypes import as_dtype, get_default_dtype, int64
+from ember.tensor import Tensor, check_device
+
+
+def to_array(data, dtype=None):
+    """``data`` (nested lists, scalars, arrays, tensors) as a fresh array of ``dtype``."""
+    dtype = as_dtype(dtype)
+    if isinstance(data, Tensor):
+        a = data.array
+        return a.astype(dtype) if dtype is not None else a.copy()
+    if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flat(data)):
+        data = _untensor(data)
+    if isinstance(data, numpy.ndarray) or hasattr(data, "__cuda_array_interface__"):
+        a = xp.array(data, dtype=dtype)
+        return a
+    a = numpy.asarray(data)
+    if dtype is None:
+        if a.dtype.kind == "f":
+            dtype = get_default_dtype()
+        elif a.dtype.kind in "iu":
+            dtype = int64
+        elif a.dtype.kind == "b":
+            dtype = a.dtype
+        elif a.dtype.kind == "c":
+            dtype = a.dtype
+        else:
+            raise TypeError(f"tensor: cannot make a tensor from data of type {type(data).__name__}")
+    return xp.asarray(a, dtype=dtype).copy() if xp is numpy else xp.asarray(a, dtype=dtype)
+
+
+def _flat(data):
+    for d in data:
+        if isinstance(d, (list, tuple)):
+            yield from _flat(d)
+        else:
+            yield d
+
+
+def _untensor(data):
+    if isinstance(data, Tensor):
+        return data.array
+    if isinstance(data, (list, tuple)):
+        return [_untensor(d) for d in data]
+    return data
+
+
+def _shape(size):
+    if len(size) == 1 and isinstance(size[0], (list, tuple)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, numpy.integer)) or s < 0:
+            raise ValueError(f"size: expected non-negative integers, got {tuple(size)}")
+    return tuple(int(s) for s in size)
+
+
+def _make(array, requires_grad, device):
+    check_device(device)
+    t = Tensor._wrap(array)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A new tensor holding a copy of ``data``: ``ember.tensor([[1., 2.], [3., 4.]])``."""
+    return _make(to_array(data, dtype), requires_grad, device)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """Like ``tensor`` but shares memory with a NumPy array of the right dtype."""
+    if isinstance(data, Tensor) and (dtype is None or as_dtype(dtype) == data.dtype):
+        return data
+    if isinstance(data, numpy.ndarray) and (dtype is None or as_dtype(dtype) == data.dtype):
+        return _make(xp.asarray(data), False, device)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(array) -> Tensor:
+    """A tensor sharing memory with the NumPy ``array`` (dtype kept)."""
+    if not isinstance(array, numpy.ndarray):
+        raise TypeError(f"from_numpy: expected numpy.ndarray, got {type(array).__name__}")
+    return Tensor._wrap(xp.asarray(array))
+
+
+def _float_dtype(dtype):
+    return as_dtype(dtype) or get_default_dtype()
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _make(xp.zeros(_shape(size), _float_dtype(dtype)), requires_grad, device)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _make(xp.ones(_shape(size), _float_dtype(dtype)), requires_grad, device)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _make(xp.empty(_shape(size), _float_dtype(dtype)), requires_grad, device)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
+    if dtype is None:
+        dtype = to_array(fill_value).dtype
+    return _make(xp.full(_shape((size,)), fill_value, as_dtype(dtype)), requires_grad, device)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _make(xp.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """``arange(5)`` is [0, 1, 2, 3, 4]; int64 unless an argument is a float."""
+    if end is None:
+        start, end = 0, start
+    args = [float(v) if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if dtype is None:
+        dtype = get_default_dtype() if any(isinstance(v, float) for v in args) else int64
+    n = max(0, math.ceil((args[1] - args[0]) / args[2]))
+    array = (args[0] + args[2] * xp.arange(n, dtype=numpy.float64)).astype(as_dtype(dtype))
+    return _make(array, requires_grad, device)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _make(xp.linspace(start, end, int(steps)).astype(_float_dtype(dtype)),
+                 requires_grad, device)
+
+
+def logspace(start, end, steps, base=10.0, dtype=None, device=None) -> Tensor:
+    return _make(xp.logspace(start, end, int(steps), base=base).astype(_float_dtype(dtype)),
+                 False, device)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Uniform samples in [0, 1)."""
+    a = rng_of(generator).random(_shape(size), dtype=numpy.float64).astype(_float_dtype(dtype))
+    return _make(a, requires_grad, device)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Standard normal samples."""
+    a = rng_of(generator).standard_normal(_shape(size)).astype(_float_dtype(dtype))
+    return _make(a, requires_grad, device)
+
+
+def randint(low, high=None, size=None, generator=None, dtype=None, device=None) -> Tensor:
+    """Integers uniform in [low, high): ``randint(10, (3,))`` or ``randint(0, 10, (3,))``."""
+    if size is None:
+        if isinstance(high, (tuple, list)):
+            low, high, size = 0, low, high
+        else:
+            raise TypeError("randint: missing the size argument")
+    if high is None:
+        low, high = 0, low
+    a = rng_of(generator).integers(low, high, size=_shape((size,)))
+    return _make(a.astype(as_dtype(dtype) or int64), False, device)
+
+
+def randperm(n, generator=None, dtype=None, device=None) -> Tensor:
+    return _make(rng_of(generator).permutation(int(n)).astype(as_dtype(dtype) or int64),
+                 False, device)
+
+
+def normal(mean=0.0, std=1.0, size=None, generator=None) -> Tensor:
+    m = mean.array if isinstance(mean, Tensor) else mean
+    s = std.array if isinstance(std, Tensor) else std
+    shape = _shape((size,)) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
+    a = rng_of(generator).normal(m, s, size=shape)
+    return Tensor._wrap(a.astype(getattr(m, "dtype", get_default_dtype()) if
+                                 getattr(m, "dtype", numpy.dtype("f8")).kind == "f"
+                                 else get_default_dtype()))
+
+
+def bernoulli(p, generator=None) -> Tensor:
+    probs = p.array if isinstance(p, Tensor) else xp.asarray(p)
+    return Tensor._wrap((rng_of(generator).random(probs.shape) < probs).astype(probs.dtype))
+
+
+def multinomial(probs, num_samples, replacement=False, generator=None) -> Tensor:
+    """Draw category indices with probabilities proportional to rows of ``probs``."""
+    p = probs.array if isinstance(probs, Tensor) else xp.asarray(probs)
+    rows = p.reshape(-1, p.shape[-1]).astype(numpy.float64)
+    rng = rng_of(generator)
+    out = xp.stack([rng.choice(rows.shape[1], size=num_samples, replace=replacement,
+                               p=r / r.sum()) for r in rows])
+    return Tensor._wrap(out.reshape(p.shape[:-1] + (num_samples,)).astype(int64))
+
+
+def _like(fill):
+    def like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
+        a = input.array if isinstance(input, Tensor) else xp.asarray(input)
+        return _make(fill(a, as_dtype(dtype) or a.dtype), requires_grad, device)
+
+    return like
+
+
+zeros_like = _like(lambda a, dt: xp.zeros(a.shape, dt))
+ones_like = _like(lambda a, dt: xp.ones(a.shape, dt))
+empty_like = _like(lambda a, dt: xp.empty(a.shape, dt))
+rand_like = _like(lambda a, dt: rng_of().random(a.shape).astype(dt))
+randn_like = _like(lambda a, dt: rng_of().standard_normal(a.shape).astype(dt))
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    a = input.array
+    return _make(xp.full(a.shape, fill_value, as_dtype(dtype) or a.dtype), requires_grad, device)
+
+
+def randint_like(input, low, high=None, dtype=None):  # noqa: A002
+    if high is None:
+        low, high = 0, low
+    a = input.array
+    return Tensor._wrap(rng_of().integers(low, high, size=a.shape).astype(
+        as_dtype(dtype) or a.dtype))

@@ -1,0 +1,505 @@
+"""Elementwise primitives: arithmetic, transcendental functions, activations, comparisons.
+
+Binary ops broadcast like NumPy and PyTorch; the engine reduces their gradients back to
+each input's shape, so a backward here is just the math.
+"""
+from __future__ import annotations
+
+from ember.autograd import Function
+from ember.backend import xp
+from ember.errors import shape_error
+
+_F64 = xp.dtype("float64")
+_F32 = xp.dtype("float32")
+
+
+def _floats(r, x, y):
+    """PyTorch's promotion: int tensor op float -> float32 unless a float64 tensor is in it."""
+    if r.dtype is _F64 and getattr(x, "dtype", None) is not _F64 and (
+            getattr(y, "dtype", None) is not _F64):
+        return r.astype(_F32)
+    return r
+
+
+def _broadcast_error(op, x, y):
+    return shape_error(op, "shapes cannot be broadcast together", xp.shape(x), xp.shape(y))
+
+
+class Add(Function):
+    def forward(self, x, y):
+        try:
+            return _floats(x + y, x, y)
+        except ValueError:
+            raise _broadcast_error("add", x, y) from None
+
+    def backward(self, g):
+        return g, g
+
+
+class Sub(Function):
+    def forward(self, x, y):
+        try:
+            return _floats(x - y, x, y)
+        except ValueError:
+            raise _broadcast_error("sub", x, y) from None
+
+    def backward(self, g):
+        return g, -g
+
+
+class Mul(Function):
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        try:
+            return _floats(x * y, x, y)
+        except ValueError:
+            raise _broadcast_error("mul", x, y) from None
+
+    def backward(self, g):
+        return g * self.y, g * self.x
+
+
+class Div(Function):
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        try:
+            r = x / y
+        except ValueError:
+            raise _broadcast_error("div", x, y) from None
+        return _floats(r, x, y)
+
+    def backward(self, g):
+        gx = g / self.y
+        # d(x/y)/dy = -x / y^2
+        return gx, (-gx * self.x / self.y if self.needs_input_grad(1) else None)
+
+
+class Pow(Function):
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        try:
+            self.out = r = _floats(x ** y, x, y)
+        except ValueError:
+            raise _broadcast_error("pow", x, y) from None
+        return r
+
+    def backward(self, g):
+        x, y = self.x, self.y
+        # d x^y / dx = y x^(y-1);  d x^y / dy = x^y log x  (0 where x == 0)
+        gx = g * y * x ** (y - 1) if self.needs_input_grad(0) else None
+        gy = None
+        if self.needs_input_grad(1):
+            gy = g * self.out * xp.log(xp.where(x > 0, x, 1))
+        return gx, gy
+
+
+class Neg(Function):
+    def forward(self, x):
+        return -x
+
+    def backward(self, g):
+        return (-g,)
+
+
+class Abs(Function):
+    def forward(self, x):
+        self.x = x
+        return xp.abs(x)
+
+    def backward(self, g):
+        return (g * xp.sign(self.x),)
+
+
+class Exp(Function):
+    def forward(self, x):
+        self.y = y = xp.exp(x)
+        return y
+
+    def backward(self, g):
+        return (g * self.y,)
+
+
+class Log(Function):
+    def forward(self, x):
+        self.x = x
+        return xp.log(x)
+
+    def backward(self, g):
+        return (g / self.x,)
+
+
+class Log1p(Function):
+    def forward(self, x):
+        self.x = x
+        return xp.log1p(x)
+
+    def backward(self, g):
+        return (g / (1 + self.x),)
+
+
+class Expm1(Function):
+    def forward(self, x):
+        self.y = y = xp.expm1(x)
+        return y
+
+    def backward(self, g):
+        return (g * (self.y + 1),)
+
+
+class Sqrt(Function):
+    def forward(self, x):
+        self.y = y = xp.sqrt(x)
+        return y
+
+    def backward(self, g):
+        # d sqrt(x) = 1 / (2 sqrt(x)); infinite at 0, as in PyTorch
+        return (g / (2 * self.y),)
+
+
+class Rsqrt(Function):
+    def forward(self, x):
+        self.x = x
+        self.y = y = 1 / xp.sqrt(x)
+        return y
+
+    def backward(self, g):
+        # d x^(-1/2) = -1/2 x^(-3/2)
+        return (-0.5 * g * self.y / self.x,)
+
+
+class Sin(Function):
+    def forward(self, x):
+        self.x = x
+        return xp.sin(x)
+
+    def backward(self, g):
+        return (g * xp.cos(self.x),)
+
+
+class Cos(Function):
+    def forward(self, x):
+        self.x = x
+        return xp.cos(x)
+
+    def backward(self, g):
+        return (-g * xp.sin(self.x),)
+
+
+class Tanh(Function):
+    def forward(self, x):
+        self.y = y = xp.tanh(x)
+        return y
+
+    def backward(self, g):
+        # d tanh = 1 - y^2
+        return (g * (1 - self.y * self.y),)
+
+
+class Sigmoid(Function):
+    def forward(self, x):
+        # stable: exp of a non-positive number only
+        e = xp.exp(-xp.abs(x))
+        self.y = y = xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        return y
+
+    def backward(self, g):
+        # d sigmoid = y (1 - y)
+        return (g * self.y * (1 - self.y),)
+
+
+class Relu(Function):
+    def forward(self, x):
+        self.mask = m = x > 0
+        return x * m
+
+    def backward(self, g):
+        return (g * self.mask,)
+
+
+class Clamp(Function):
+    def forward(self, x, min=None, max=None):  # noqa: A002
+        self.x = x
+        self.min, self.max = min, max
+        return xp.clip(x, min, max)
+
+    def backward(self, g):
+        inside = True
+        if self.min is not None:
+            inside = inside & (self.x >= self.min)
+        if self.max is not None:
+            inside = inside & (self.x <= self.max)
+        return (g * inside,)
+
+
+class Maximum(Function):
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        try:
+            return xp.maximum(x, y)
+        except ValueError:
+            raise _broadcast_error("maximum", x, y) from None
+
+    def backward(self, g):
+        # ties split the gradient evenly, as PyTorch does
+        x, y = self.x, self.y
+        w = (x > y) + 0.5 * (x == y)
+        return g * w, g * (1 - w)
+
+
+class Minimum(Function):
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        try:
+            return xp.minimum(x, y)
+        except ValueError:
+            raise _broadcast_error("minimum", x, y) from None
+
+    def backward(self, g):
+        x, y = self.x, self.y
+        w = (x < y) + 0.5 * (x == y)
+        return g * w, g * (1 - w)
+
+
+class Where(Function):
+    def forward(self, cond, x, y):
+        self.cond = cond
+        try:
+            return _floats(xp.where(cond, x, y), x, y)
+        except ValueError:
+            raise shape_error("where", "condition, input and other cannot be broadcast",
+                              xp.shape(cond), xp.shape(x), xp.shape(y)) from None
+
+    def backward(self, g):
+        zero = xp.zeros((), g.dtype)
+        return None, xp.where(self.cond, g, zero), xp.where(self.cond, zero, g)
+
+
+class Cast(Function):
+    """Change dtype; the gradient is cast back to the input's dtype."""
+
+    def forward(self, x, dtype):
+        self.dtype = x.dtype
+        return x.astype(dtype)
+
+    def backward(self, g):
+        return (g.astype(self.dtype),)
+
+
+class Compare(Function):
+    """``==, !=, <, <=, >, >=``: boolean results, no gradient."""
+
+    differentiable = False
+    _ufuncs = {"eq": xp.equal, "ne": xp.not_equal, "lt": xp.less, "le": xp.less_equal,
+               "gt": xp.greater, "ge": xp.greater_equal}
+
+    def forward(self, x, y, op):
+        try:
+            return self._ufuncs[op](x, y)
+        except ValueError:
+            raise _broadcast_error(op, x, y) from None
+
+
+class Logical(Function):
+    """``logical_and/or/xor/not`` and ``isnan``-style predicates: no gradient."""
+
+    differentiable = False
+    _ufuncs = {"and": xp.logical_and, "or": xp.logical_or, "xor": xp.logical_xor}
+
+    def forward(self, x, y, op):
+        return self._ufuncs[op](x, y)
+
+
+class Predicate(Function):
+    """Unary functions with boolean or piecewise-constant results: no gradient."""
+
+    differentiable = False
+    _ufuncs = {"not": xp.logical_not, "isnan": xp.isnan, "isinf": xp.isinf,
+               "isfinite": xp.isfinite, "sign": xp.sign, "floor": xp.floor, "ceil": xp.ceil,
+               "round": xp.round, "trunc": xp.trunc}
+
+    def forward(self, x, op):
+        return self._ufuncs[op](x)
+
+
+# ----------------------------------------------------------------------------- functions
+def add(input, other, *, alpha=1):  # noqa: A002  (PyTorch's argument names)
+    """``input + alpha * other``, broadcasting."""
+    return Add.apply(input, other if alpha == 1 else Mul.apply(other, alpha))
+
+
+def sub(input, other, *, alpha=1):  # noqa: A002
+    return Sub.apply(input, other if alpha == 1 else Mul.apply(other, alpha))
+
+
+def rsub(input, other):  # noqa: A002
+    return Sub.apply(other, input)
+
+
+def mul(input, other):  # noqa: A002
+    return Mul.apply(input, other)
+
+
+def div(input, other, *, rounding_mode=None):  # noqa: A002
+    if rounding_mode is None:
+        return Div.apply(input, other)
+    return Predicate.apply(Div.apply(input, other), op="floor" if rounding_mode == "floor"
+                           else "trunc")
+
+
+def rdiv(input, other):  # noqa: A002
+    return Div.apply(other, input)
+
+
+def pow(input, exponent):  # noqa: A001, A002
+    return Pow.apply(input, exponent)
+
+
+def rpow(input, other):  # noqa: A002
+    return Pow.apply(other, input)
+
+
+def neg(input):  # noqa: A002
+    return Neg.apply(input)
+
+
+def abs(input):  # noqa: A001, A002
+    return Abs.apply(input)
+
+
+def exp(input):  # noqa: A002
+    return Exp.apply(input)
+
+
+def log(input):  # noqa: A002
+    return Log.apply(input)
+
+
+def log1p(input):  # noqa: A002
+    return Log1p.apply(input)
+
+
+def expm1(input):  # noqa: A002
+    return Expm1.apply(input)
+
+
+def sqrt(input):  # noqa: A002
+    return Sqrt.apply(input)
+
+
+def rsqrt(input):  # noqa: A002
+    return Rsqrt.apply(input)
+
+
+def sin(input):  # noqa: A002
+    return Sin.apply(input)
+
+
+def cos(input):  # noqa: A002
+    return Cos.apply(input)
+
+
+def tanh(input):  # noqa: A002
+    return Tanh.apply(input)
+
+
+def sigmoid(input):  # noqa: A002
+    return Sigmoid.apply(input)
+
+
+def relu(input):  # noqa: A002
+    return Relu.apply(input)
+
+
+def clamp(input, min=None, max=None):  # noqa: A001, A002
+    """Limit values to [min, max]; the gradient is 1 inside, 0 where clipped."""
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    return Clamp.apply(input, min=min, max=max)
+
+
+clip = clamp
+
+
+def maximum(input, other):  # noqa: A002
+    return Maximum.apply(input, other)
+
+
+def minimum(input, other):  # noqa: A002
+    return Minimum.apply(input, other)
+
+
+def where(condition, input, other):  # noqa: A002
+    """``input`` where ``condition`` is true, else ``other`` (broadcasting)."""
+    return Where.apply(condition, input, other)
+
+
+def eq(input, other):  # noqa: A002
+    return Compare.apply(input, other, op="eq")
+
+
+def ne(input, other):  # noqa: A002
+    return Compare.apply(input, other, op="ne")
+
+
+def lt(input, other):  # noqa: A002
+    return Compare.apply(input, other, op="lt")
+
+
+def le(input, other):  # noqa: A002
+    return Compare.apply(input, other, op="le")
+
+
+def gt(input, other):  # noqa: A002
+    return Compare.apply(input, other, op="gt")
+
+
+def ge(input, other):  # noqa: A002
+    return Compare.apply(input, other, op="ge")
+
+
+def logical_and(input, other):  # noqa: A002
+    return Logical.apply(input, other, op="and")
+
+
+def logical_or(input, other):  # noqa: A002
+    return Logical.apply(input, other, op="or")
+
+
+def logical_xor(input, other):  # noqa: A002
+    return Logical.apply(input, other, op="xor")
+
+
+def logical_not(input):  # noqa: A002
+    return Predicate.apply(input, op="not")
+
+
+def isnan(input):  # noqa: A002
+    return Predicate.apply(input, op="isnan")
+
+
+def isinf(input):  # noqa: A002
+    return Predicate.apply(input, op="isinf")
+
+
+def isfinite(input):  # noqa: A002
+    return Predicate.apply(input, op="isfinite")
+
+
+def sign(input):  # noqa: A002
+    return Predicate.apply(input, op="sign")
+
+
+def floor(input):  # noqa: A002
+    return Predicate.apply(input, op="floor")
+
+
+def ceil(input):  # noqa: A002
+    return Predicate.apply(input, op="ceil")
+
+
+def round(input):  # noqa: A001, A002
+    return Predicate.apply(input, op="round")
+
+
+def trunc(input):  # noqa: A002
+    return Predicate.apply(input, op="trunc")

@@ -1,0 +1,92 @@
+"""The table of ``Tensor`` methods and operators, each one a function of ``ember.ops``.
+
+``install(cls)`` puts them on a tensor class: the eager ``Tensor`` and the graph-mode
+tensor of ``ember.graph`` share this one table, so an op written once is a method of both.
+"""
+from __future__ import annotations
+
+from ember.ops import elementwise as E
+from ember.ops import linalg as L
+from ember.ops import reduce as R
+from ember.ops import shape as S
+from ember import dtypes as D
+from ember.dtypes import as_dtype
+from ember.tensor import Tensor
+
+
+def _to(self, *args, **kwargs):
+    """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(other_tensor)``."""
+    from ember.tensor import check_device, device
+
+    dtype = kwargs.get("dtype")
+    for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
+        if isinstance(a, (str, device)):
+            check_device(a)
+        elif hasattr(a, "dtype") and not isinstance(a, type):
+            dtype = a.dtype
+        elif a is not None:
+            dtype = a
+    dtype = as_dtype(dtype)
+    if dtype is None or dtype == self.dtype:
+        return self
+    return E.Cast.apply(self, dtype=dtype)
+
+
+def _caster(dtype):
+    def cast(self):
+        return _to(self, dtype)
+
+    return cast
+
+
+def _view(self, *shape):
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
+        return _to(self, shape[0])  # view(dtype)
+    return S.reshape(self, *shape)
+
+
+def _flip_args(fn):
+    def reflected(self, other):
+        return fn(other, self)
+
+    return reflected
+
+
+METHODS = {
+    "__add__": E.add, "__radd__": E.add, "__sub__": E.sub, "__rsub__": E.rsub,
+    "__mul__": E.mul, "__rmul__": E.mul, "__truediv__": E.div, "__rtruediv__": E.rdiv,
+    "__pow__": E.pow, "__rpow__": E.rpow, "__neg__": E.neg, "__abs__": E.abs,
+    "__matmul__": L.matmul, "__rmatmul__": _flip_args(L.matmul),
+    "__eq__": E.eq, "__ne__": E.ne, "__lt__": E.lt, "__le__": E.le, "__gt__": E.gt,
+    "__ge__": E.ge, "__getitem__": S.getitem,
+    "__and__": E.logical_and, "__or__": E.logical_or, "__xor__": E.logical_xor,
+    "__invert__": E.logical_not,
+    "add": E.add, "sub": E.sub, "mul": E.mul, "div": E.div, "pow": E.pow, "neg": E.neg,
+    "abs": E.abs, "exp": E.exp, "log": E.log, "log1p": E.log1p, "expm1": E.expm1,
+    "sqrt": E.sqrt, "rsqrt": E.rsqrt, "sin": E.sin, "cos": E.cos, "tanh": E.tanh,
+    "sigmoid": E.sigmoid, "relu": E.relu, "clamp": E.clamp, "clip": E.clamp,
+    "maximum": E.maximum, "minimum": E.minimum, "eq": E.eq, "ne": E.ne, "lt": E.lt,
+    "le": E.le, "gt": E.gt, "ge": E.ge, "sign": E.sign, "floor": E.floor, "ceil": E.ceil,
+    "round": E.round, "isnan": E.isnan, "isinf": E.isinf, "isfinite": E.isfinite,
+    "logical_not": E.logical_not, "logical_and": E.logical_and, "logical_or": E.logical_or,
+    "multiply": E.mul, "subtract": E.sub, "divide": E.div, "true_divide": E.div,
+    "sum": R.sum, "mean": R.mean,
+    "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm,
+    "reshape": S.reshape, "view": _view, "permute": S.permute, "transpose": S.transpose,
+    "to": _to, "float": _caster(D.float32), "double": _caster(D.float64),
+    "long": _caster(D.int64), "int": _caster(D.int32), "bool": _caster(D.bool_),
+    "half": _caster(D.float16),
+}
+
+PROPERTIES = {
+    "T": lambda self: S.permute(self, *reversed(range(self.ndim))),
+    "mT": lambda self: S.transpose(self, -2, -1),
+}
+
+
+def install(cls=Tensor, methods=None, properties=None) -> None:
+    """Put every method and property of the table on ``cls``."""
+    for name, fn in (methods or METHODS).items():
+        setattr(cls, name, fn)
+    for name, fn in (properties or PROPERTIES).items():
+        setattr(cls, name, property(fn))
