@@ -155,3 +155,19 @@ case("index_int_slice", lambda T, a: a[0, 1:], unary(min_dims=2))
 case("index_none_ellipsis", lambda T, a: a[None, ..., ::2], unary(min_dims=1))
 case("index_repeated", lambda T, a: a[T.tensor([0, 0, 1, 0])],
      lambda rng: [normal(rng, (2,) + rand_shape(rng, 0, 2))])
+
+
+# ------------------------------------------------------------------------ other registries
+def _import_case_files():
+    """Import every ``tests/ops/cases_*.py`` so that its ``case(...)`` calls land in CASES."""
+    import importlib
+    import pkgutil
+
+    import tests.ops as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.startswith("cases_"):
+            importlib.import_module(f"tests.ops.{info.name}")
+
+
+_import_case_files()  # keep last: those files import names defined above
