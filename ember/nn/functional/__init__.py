@@ -1,0 +1,10 @@
+"""``ember.nn.functional`` (imported as ``F``): layers and losses as functions."""
+from ember.nn.functional.activation import *  # noqa: F401,F403
+from ember.nn.functional.conv import *  # noqa: F401,F403
+from ember.nn.functional.dropout import *  # noqa: F401,F403
+from ember.nn.functional.linear import *  # noqa: F401,F403
+from ember.nn.functional.loss import *  # noqa: F401,F403
+from ember.nn.functional.normalization import *  # noqa: F401,F403
+from ember.nn.functional.pooling import *  # noqa: F401,F403
+from ember.nn.functional.sparse import *  # noqa: F401,F403
+from ember.nn.functional.upsampling import *  # noqa: F401,F403

@@ -1,0 +1,1 @@
+"""``ember.nn.utils``: model summary and gradient clipping."""
