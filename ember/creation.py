@@ -10,8 +10,8 @@ import math
 import numpy
 
 from ember.backend import xp
-from ember.random import rng_of
 from ember.dtypes import as_dtype, get_default_dtype, int64
+from ember.random import rng_of
 from ember.tensor import Tensor, check_device
 
 
@@ -224,3 +224,30 @@ def randint_like(input, low, high=None, dtype=None):  # noqa: A002
     a = input.array
     return Tensor._wrap(rng_of().integers(low, high, size=a.shape).astype(
         as_dtype(dtype) or a.dtype))
+
+
+# ----------------------------------------------------------------------------- new_*
+def _new_dtype(self, dtype):
+    return as_dtype(dtype) or self.array.dtype
+
+
+def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A tensor of ``data`` with ``self``'s dtype unless ``dtype`` is given."""
+    return _make(to_array(data, _new_dtype(self, dtype)), requires_grad, device)
+
+
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _make(xp.zeros(_shape(size), _new_dtype(self, dtype)), requires_grad, device)
+
+
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _make(xp.ones(_shape(size), _new_dtype(self, dtype)), requires_grad, device)
+
+
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _make(xp.empty(_shape(size), _new_dtype(self, dtype)), requires_grad, device)
+
+
+def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _make(xp.full(_shape((size,)), fill_value, _new_dtype(self, dtype)), requires_grad,
+                 device)

@@ -503,3 +503,7 @@ def round(input):  # noqa: A001, A002
 
 def trunc(input):  # noqa: A002
     return Predicate.apply(input, op="trunc")
+
+
+def square(input):  # noqa: A002
+    return Mul.apply(input, input)

@@ -50,3 +50,161 @@ def mm(input, mat2):  # noqa: A002
 
 def bmm(input, mat2):  # noqa: A002
     return MatMul.apply(input, mat2)
+
+
+class Einsum(Function):
+    """``einsum(equation, *operands)``; each operand's gradient is another einsum."""
+
+    def forward(self, *arrays, equation):
+        eq = equation.replace(" ", "")
+        if "..." in eq:
+            raise NotImplementedError("einsum: '...' (ellipsis) is not supported yet")
+        ins, _, out = eq.partition("->")
+        terms = ins.split(",")
+        if not _:
+            out = "".join(sorted(c for c in set(ins) - {","} if ins.count(c) == 1))
+        if len(terms) != len(arrays):
+            raise ValueError(f"einsum: the equation {equation!r} names {len(terms)} operands, "
+                             f"got {len(arrays)}")
+        for t, a in zip(terms, arrays):
+            if len(set(t)) != len(t):
+                raise NotImplementedError(f"einsum: repeated index in {t!r} (a diagonal) is "
+                                          "not supported")
+            if len(t) != a.ndim:
+                raise shape_error("einsum", f"operand term {t!r} does not match its "
+                                  "dimensions", *(a.shape for a in arrays))
+        self.terms, self.out, self.arrays = terms, out, arrays
+        try:
+            return xp.einsum(f"{','.join(terms)}->{out}", *arrays, optimize=len(arrays) > 2)
+        except ValueError as err:
+            raise shape_error("einsum", f"{err}", *(a.shape for a in arrays)) from None
+
+    def backward(self, g):
+        grads = []
+        for i, (term, a) in enumerate(zip(self.terms, self.arrays)):
+            if not self.needs_input_grad(i):
+                grads.append(None)
+                continue
+            others = [t for j, t in enumerate(self.terms) if j != i]
+            ops = [x for j, x in enumerate(self.arrays) if j != i]
+            # letters of this operand missing everywhere else were summed out: broadcast back
+            kept = "".join(c for c in term if c in self.out or any(c in t for t in others))
+            gi = xp.einsum(f"{','.join([self.out] + others)}->{kept}", g, *ops,
+                           optimize=len(ops) > 1)
+            if kept != term:
+                sizes = dict(zip(term, a.shape))
+                gi = xp.broadcast_to(gi.reshape([sizes[c] if c in kept else 1 for c in term]),
+                                     a.shape)
+            grads.append(gi)
+        return tuple(grads)
+
+
+class Norm(Function):
+    """Vector p-norm over ``dim``; gradients are 0 (not NaN) where the norm is 0."""
+
+    def forward(self, x, p=2.0, dim=None, keepdim=False):
+        from ember.ops.reduce import normalize_dims
+
+        self.shape, self.keepdim, self.p = x.shape, keepdim, p
+        self.axes = axes = normalize_dims("norm", dim, x.ndim)
+        a = xp.abs(x)
+        if p == float("inf"):
+            n = a.max(axis=axes, keepdims=True)
+        elif p == 2:
+            n = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+        elif p == 1:
+            n = a.sum(axis=axes, keepdims=True)
+        else:
+            n = (a ** p).sum(axis=axes, keepdims=True) ** (1 / p)
+        self.x, self.n = x, n
+        if keepdim or x.ndim == 0:
+            return n.reshape(n.shape if x.ndim else ())
+        gone = range(x.ndim) if axes is None else axes
+        return n.reshape(tuple(s for i, s in enumerate(x.shape) if i not in gone))
+
+    def backward(self, g):
+        from ember.ops.reduce import expand_reduced
+
+        x, n, p = self.x, self.n, self.p
+        if not self.keepdim and x.ndim:
+            g = xp.expand_dims(g, tuple(range(x.ndim)) if self.axes is None else self.axes)
+        safe = xp.where(n > 0, n, 1)
+        if p == float("inf"):
+            # ties share the gradient, as for amax
+            mask = xp.abs(x) == n
+            w = xp.sign(x) * mask / mask.sum(axis=self.axes, keepdims=True)
+        elif p == 2:
+            w = x / safe  # d |x| = x / |x|
+        elif p == 1:
+            w = xp.sign(x)
+        else:
+            # d |x|_p / dx_i = sign(x_i) |x_i|^(p-1) / |x|_p^(p-1)
+            w = xp.sign(x) * xp.abs(x) ** (p - 1) / safe ** (p - 1)
+        w = xp.where(n > 0, w, 0)
+        return (expand_reduced(g * w, self.shape, None, True).astype(x.dtype),)
+
+
+class Diag(Function):
+    def forward(self, x, diagonal=0):
+        if x.ndim not in (1, 2):
+            raise shape_error("diag", "expected a 1-D or 2-D tensor", x.shape)
+        self.ndim, self.diagonal, self.shape = x.ndim, diagonal, x.shape
+        return xp.diag(x, diagonal)
+
+    def backward(self, g):
+        if self.ndim == 1:
+            return (xp.diag(g, self.diagonal),)
+        out = xp.zeros(self.shape, g.dtype)
+        rows = xp.arange(g.shape[0]) + max(-self.diagonal, 0)
+        out[rows, rows + self.diagonal] = g
+        return (out,)
+
+
+def einsum(equation, *operands):
+    """Einstein summation: ``einsum("bij,bjk->bik", a, b)`` is a batched matmul."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return Einsum.apply(*operands, equation=equation)
+
+
+def outer(input, vec2):  # noqa: A002
+    """``input[i] * vec2[j]`` for 1-D inputs."""
+    if input.ndim != 1 or vec2.ndim != 1:
+        raise shape_error("outer", "expected two 1-D tensors", input.shape, vec2.shape)
+    return Einsum.apply(input, vec2, equation="i,j->ij")
+
+
+ger = outer
+
+
+def dot(input, other):  # noqa: A002
+    """Inner product of two 1-D tensors of the same length."""
+    if input.ndim != 1 or other.ndim != 1:
+        raise shape_error("dot", "1D tensors expected", input.shape, other.shape)
+    return MatMul.apply(input, other)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):  # noqa: A002
+    """``beta * input + alpha * (mat1 @ mat2)``."""
+    from ember.ops.elementwise import add, mul
+
+    prod = MatMul.apply(mat1, mat2)
+    if alpha != 1:
+        prod = mul(prod, alpha)
+    return add(input if beta == 1 else mul(input, beta), prod)
+
+
+def diag(input, diagonal=0):  # noqa: A002
+    """A 1-D input becomes a diagonal matrix; a 2-D input gives its diagonal."""
+    return Diag.apply(input, diagonal=diagonal)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
+    """Vector p-norm (``p`` = 2 / 'fro', 1, inf, any float) over ``dim``; all elements when
+    ``dim`` is None (the Frobenius norm for ``'fro'``)."""
+    if p in ("fro", None):
+        p = 2.0
+    elif isinstance(p, str):
+        raise ValueError(f"norm: unsupported p={p!r}; use 'fro', a number or inf")
+    out = Norm.apply(input, p=float(p), dim=dim, keepdim=keepdim)
+    return out if dtype is None else out.to(dtype)

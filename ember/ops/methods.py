@@ -5,12 +5,18 @@ tensor of ``ember.graph`` share this one table, so an op written once is a metho
 """
 from __future__ import annotations
 
-from ember.ops import elementwise as E
-from ember.ops import linalg as L
-from ember.ops import reduce as R
-from ember.ops import shape as S
+from ember import creation as C
 from ember import dtypes as D
 from ember.dtypes import as_dtype
+from ember.ops import activation as M
+from ember.ops import compare as K
+from ember.ops import elementwise as E
+from ember.ops import index as X
+from ember.ops import join as J
+from ember.ops import linalg as L
+from ember.ops import ordering as O
+from ember.ops import reduce as R
+from ember.ops import shape as S
 from ember.tensor import Tensor
 
 
@@ -45,6 +51,24 @@ def _view(self, *shape):
     return S.reshape(self, *shape)
 
 
+def _type_as(self, other):
+    return _to(self, other.dtype)
+
+
+def _type(self, dtype=None):
+    if dtype is None:
+        return f"ember.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}"
+    return _to(self, dtype)
+
+
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
+               "int32": "IntTensor", "bool": "BoolTensor", "uint8": "ByteTensor"}
+
+
+def _flip(self, *dims):
+    return S.flip(self, S._shape_arg(dims))
+
+
 def _flip_args(fn):
     def reflected(self, other):
         return fn(other, self)
@@ -58,7 +82,7 @@ METHODS = {
     "__pow__": E.pow, "__rpow__": E.rpow, "__neg__": E.neg, "__abs__": E.abs,
     "__matmul__": L.matmul, "__rmatmul__": _flip_args(L.matmul),
     "__eq__": E.eq, "__ne__": E.ne, "__lt__": E.lt, "__le__": E.le, "__gt__": E.gt,
-    "__ge__": E.ge, "__getitem__": S.getitem,
+    "__ge__": E.ge, "__getitem__": X.getitem,
     "__and__": E.logical_and, "__or__": E.logical_or, "__xor__": E.logical_xor,
     "__invert__": E.logical_not,
     "add": E.add, "sub": E.sub, "mul": E.mul, "div": E.div, "pow": E.pow, "neg": E.neg,
@@ -70,9 +94,28 @@ METHODS = {
     "round": E.round, "isnan": E.isnan, "isinf": E.isinf, "isfinite": E.isfinite,
     "logical_not": E.logical_not, "logical_and": E.logical_and, "logical_or": E.logical_or,
     "multiply": E.mul, "subtract": E.sub, "divide": E.div, "true_divide": E.div,
-    "sum": R.sum, "mean": R.mean,
-    "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm,
+    "where": lambda self, condition, other: E.where(condition, self, other),
+    "square": E.square, "isclose": K.isclose, "allclose": K.allclose, "equal": K.equal,
+    "sum": R.sum, "mean": R.mean, "prod": R.prod, "var": R.var, "std": R.std,
+    "max": R.max, "min": R.min, "amax": R.amax, "amin": R.amin, "argmax": R.argmax,
+    "argmin": R.argmin, "logsumexp": R.logsumexp, "cumsum": R.cumsum, "all": R.all,
+    "any": R.any, "count_nonzero": R.count_nonzero,
+    "softmax": M.softmax, "log_softmax": M.log_softmax,
+    "sort": O.sort, "argsort": O.argsort, "topk": O.topk,
+    "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "dot": L.dot, "outer": L.outer,
+    "einsum": L.einsum, "norm": L.norm, "addmm": L.addmm, "diag": L.diag,
     "reshape": S.reshape, "view": _view, "permute": S.permute, "transpose": S.transpose,
+    "swapaxes": S.swapaxes, "movedim": S.movedim, "flatten": S.flatten,
+    "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "expand": S.expand,
+    "expand_as": S.expand_as, "broadcast_to": S.broadcast_to, "repeat": S.repeat,
+    "flip": _flip, "roll": S.roll, "clone": S.clone, "contiguous": S.contiguous,
+    "view_as": S.view_as, "reshape_as": S.reshape_as,
+    "split": J.split, "chunk": J.chunk, "unbind": J.unbind,
+    "gather": X.gather, "take_along_dim": X.take_along_dim, "scatter_add": X.scatter_add,
+    "masked_fill": X.masked_fill, "index_select": X.index_select,
+    "masked_select": X.masked_select, "nonzero": X.nonzero, "tril": X.tril, "triu": X.triu,
+    "new_tensor": C.new_tensor, "new_zeros": C.new_zeros, "new_ones": C.new_ones,
+    "new_empty": C.new_empty, "new_full": C.new_full, "type_as": _type_as, "type": _type,
     "to": _to, "float": _caster(D.float32), "double": _caster(D.float64),
     "long": _caster(D.int64), "int": _caster(D.int32), "bool": _caster(D.bool_),
     "half": _caster(D.float16),

@@ -1,10 +1,14 @@
-"""Ops that move data without arithmetic: reshape, transpose, permute, indexing."""
+"""Ops that move data without arithmetic: reshape, permute, flatten, squeeze, expand, repeat,
+flip, roll.
+
+Shape targets that depend on the input (``flatten``, ``squeeze``) are computed inside the
+primitives' ``forward``, so graph mode can replay them on inputs of unknown batch size.
+"""
 from __future__ import annotations
 
 from ember.autograd import Function
 from ember.backend import xp
 from ember.errors import shape_error
-from ember.tensor import Tensor
 
 
 class Reshape(Function):
@@ -32,22 +36,6 @@ class Permute(Function):
         return (xp.transpose(g, xp.argsort(self.dims)),)
 
 
-class Index(Function):
-    """``x[key]``: basic and advanced indexing; the gradient scatter-adds into zeros."""
-
-    def forward(self, x, key):
-        self.shape, self.dtype, self.key = x.shape, x.dtype, key
-        try:
-            return x[key]
-        except IndexError as err:
-            raise IndexError(f"index: {err} (input shape {tuple(x.shape)})") from None
-
-    def backward(self, g):
-        out = xp.zeros(self.shape, self.dtype)
-        xp.add.at(out, self.key, g)  # repeated indices accumulate
-        return (out,)
-
-
 def _shape_arg(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         return tuple(shape[0])
@@ -70,16 +58,194 @@ def transpose(input, dim0, dim1):  # noqa: A002
     return Permute.apply(input, dims=tuple(dims))
 
 
-def _key_arrays(key):
-    """Replace tensors inside an indexing key by their arrays."""
-    if isinstance(key, Tensor):
-        return key.array
-    if isinstance(key, tuple):
-        return tuple(k.array if isinstance(k, Tensor) else k for k in key)
-    if isinstance(key, list):
-        return xp.asarray(key)
-    return key
+def _axis(op, dim, ndim):
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
+                         f"[{-ndim}, {ndim - 1}], but got {dim})")
+    return dim % ndim
 
 
-def getitem(input, key):  # noqa: A002
-    return Index.apply(input, key=_key_arrays(key))
+class Regroup(Function):
+    """Base of the ops whose output is a reshaped view: the gradient is reshaped back."""
+
+    def backward(self, g):
+        return (g.reshape(self.shape),)
+
+
+class Flatten(Regroup):
+    def forward(self, x, start_dim=0, end_dim=-1):
+        self.shape = x.shape
+        if x.ndim == 0:
+            return x.reshape(1)
+        a, b = _axis("flatten", start_dim, x.ndim), _axis("flatten", end_dim, x.ndim)
+        if a > b:
+            raise ValueError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
+                             f"({end_dim}) (input shape {x.shape})")
+        return x.reshape(x.shape[:a] + (_prod(x.shape[a:b + 1]),) + x.shape[b + 1:])
+
+
+class Squeeze(Regroup):
+    def forward(self, x, dim=None):
+        self.shape = x.shape
+        if dim is None:
+            return x.reshape(tuple(n for n in x.shape if n != 1))
+        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        axes = {_axis("squeeze", d, max(x.ndim, 1)) for d in dims}
+        return x.reshape(tuple(n for i, n in enumerate(x.shape) if not (i in axes and n == 1)))
+
+
+class Unsqueeze(Regroup):
+    def forward(self, x, dim):
+        self.shape = x.shape
+        return xp.expand_dims(x, _axis("unsqueeze", dim, x.ndim + 1))
+
+
+class Expand(Function):
+    """Broadcast to ``sizes`` (-1 keeps a dimension); the engine sums the gradient back."""
+
+    def forward(self, x, sizes):
+        lead = len(sizes) - x.ndim
+        if lead < 0:
+            raise shape_error("expand", f"the number of sizes provided ({len(sizes)}) must be "
+                              f"at least the number of dimensions", x.shape)
+        shape = tuple(x.shape[i - lead] if s == -1 and i >= lead else s
+                      for i, s in enumerate(sizes))
+        try:
+            return xp.broadcast_to(x, shape)
+        except ValueError:
+            raise shape_error("expand", f"cannot expand to {tuple(sizes)}: a non-singleton "
+                              f"dimension must match", x.shape) from None
+
+    def backward(self, g):
+        return (g,)
+
+
+class Repeat(Function):
+    def forward(self, x, repeats):
+        if len(repeats) < x.ndim:
+            raise shape_error("repeat", "number of repeat dims can not be smaller than the "
+                              f"number of dimensions of the tensor ({tuple(repeats)})", x.shape)
+        self.shape = (1,) * (len(repeats) - x.ndim) + x.shape
+        self.in_shape, self.repeats = x.shape, repeats
+        return xp.tile(x.reshape(self.shape), repeats)
+
+    def backward(self, g):
+        # view the output as (r0, s0, r1, s1, ...) and sum over the copies r_i
+        split = []
+        for r, s in zip(self.repeats, self.shape):
+            split += [r, s]
+        g = g.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
+        return (g.reshape(self.in_shape),)
+
+
+class Flip(Function):
+    def forward(self, x, dims):
+        self.axes = tuple(_axis("flip", d, max(x.ndim, 1)) for d in dims) if x.ndim else ()
+        return xp.flip(x, self.axes) if x.ndim else x.copy()
+
+    def backward(self, g):
+        return (xp.flip(g, self.axes) if self.axes else g,)
+
+
+class Roll(Function):
+    def forward(self, x, shifts, dims=None):
+        self.shifts, self.dims = shifts, dims
+        return xp.roll(x, shifts, dims)
+
+    def backward(self, g):
+        back = tuple(-s for s in self.shifts) if isinstance(self.shifts, tuple) else -self.shifts
+        return (xp.roll(g, back, self.dims),)
+
+
+class Identity(Function):
+    """``clone`` (a copy) and ``contiguous`` (the same array); the gradient passes through."""
+
+    def forward(self, x, copy=True):
+        return x.copy() if copy else x
+
+    def backward(self, g):
+        return (g,)
+
+
+def _prod(sizes):
+    n = 1
+    for s in sizes:
+        n *= s
+    return n
+
+
+def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
+    """Merge dimensions ``start_dim..end_dim`` into one: (N, C, H, W) -> (N, C*H*W) with
+    ``start_dim=1``."""
+    return Flatten.apply(input, start_dim=start_dim, end_dim=end_dim)
+
+
+def squeeze(input, dim=None):  # noqa: A002
+    """Drop dimensions of size 1 (only ``dim``, an int or tuple, if given)."""
+    return Squeeze.apply(input, dim=dim if dim is None or isinstance(dim, int) else tuple(dim))
+
+
+def unsqueeze(input, dim):  # noqa: A002
+    """Insert a dimension of size 1 at ``dim``."""
+    return Unsqueeze.apply(input, dim=dim)
+
+
+def expand(input, *sizes):  # noqa: A002
+    """Broadcast to ``sizes`` without copying; ``-1`` keeps a dimension."""
+    return Expand.apply(input, sizes=_shape_arg(sizes))
+
+
+def expand_as(input, other):  # noqa: A002
+    return Expand.apply(input, sizes=tuple(other.shape))
+
+
+def broadcast_to(input, size):  # noqa: A002
+    return Expand.apply(input, sizes=tuple(size))
+
+
+def repeat(input, *repeats):  # noqa: A002
+    """Tile the tensor: ``x.repeat(2, 3)`` repeats dim 0 twice and dim 1 three times."""
+    return Repeat.apply(input, repeats=_shape_arg(repeats))
+
+
+def flip(input, dims):  # noqa: A002
+    """Reverse the order of elements along ``dims`` (an int or a sequence)."""
+    return Flip.apply(input, dims=(dims,) if isinstance(dims, int) else tuple(dims))
+
+
+def roll(input, shifts, dims=None):  # noqa: A002
+    """Shift elements cyclically by ``shifts`` along ``dims`` (flattened when None)."""
+    if not isinstance(shifts, int):
+        shifts = tuple(shifts)
+    if dims is not None and not isinstance(dims, int):
+        dims = tuple(dims)
+    return Roll.apply(input, shifts=shifts, dims=dims)
+
+
+def clone(input, *, memory_format=None):  # noqa: A002
+    """A copy of ``input`` that stays in the graph (gradients flow through)."""
+    return Identity.apply(input, copy=True)
+
+
+def contiguous(input, memory_format=None):  # noqa: A002
+    """The same values: every Ember array behaves as contiguous."""
+    return input
+
+
+def view_as(input, other):  # noqa: A002
+    return Reshape.apply(input, shape=tuple(other.shape))
+
+
+def reshape_as(input, other):  # noqa: A002
+    return Reshape.apply(input, shape=tuple(other.shape))
+
+
+def swapaxes(input, axis0, axis1):  # noqa: A002
+    return transpose(input, axis0, axis1)
+
+
+def movedim(input, source, destination):  # noqa: A002
+    nd = input.ndim
+    order = [d for d in range(nd) if d != source % nd]
+    order.insert(destination % nd, source % nd)
+    return Permute.apply(input, dims=tuple(order))

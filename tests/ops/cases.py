@@ -9,10 +9,11 @@ inputs are passed as constants. Tests iterate over ``CASES``:
 ``tests/ops/test_torch_parity.py`` (values and gradients against PyTorch, float32) and, in
 graph mode, graph-vs-eager agreement. A new op is covered by adding one entry here.
 """
+# ruff: noqa: N803  (``T`` stands for the library, ember or torch, in every case)
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -155,6 +156,105 @@ case("index_int_slice", lambda T, a: a[0, 1:], unary(min_dims=2))
 case("index_none_ellipsis", lambda T, a: a[None, ..., ::2], unary(min_dims=1))
 case("index_repeated", lambda T, a: a[T.tensor([0, 0, 1, 0])],
      lambda rng: [normal(rng, (2,) + rand_shape(rng, 0, 2))])
+
+
+# softmax family (stable for large inputs: see tests/ops/test_numerics.py)
+def _with_dim(values=normal, min_dims=1, max_dims=4):
+    """An input and a random valid ``dim`` (passed as an int array, so both libs see it)."""
+    def sample(rng):
+        x = values(rng, rand_shape(rng, min_dims, max_dims))
+        return [x, np.array(rand_dim(rng, x.ndim))]
+
+    return sample
+
+
+case("softmax", lambda T, a, d: T.softmax(a, int(d)), _with_dim(min_dims=0))
+case("log_softmax", lambda T, a, d: T.log_softmax(a, dim=int(d)), _with_dim(min_dims=0))
+case("softmax_method", lambda T, a: a.softmax(-1) * a, unary(min_dims=1))
+case("logsumexp", lambda T, a, d: T.logsumexp(a, int(d)), _with_dim(min_dims=0))
+case("logsumexp_dims", lambda T, a: a.logsumexp((0, -1), keepdim=True), unary(min_dims=2))
+
+# more reductions
+case("prod", lambda T, a: a.prod(), unary(max_dims=3))
+case("prod_dim", lambda T, a, d: T.prod(a, int(d), keepdim=True), _with_dim(max_dims=3))
+case("prod_zeros", lambda T, a: (a * (a > 0.3)).prod(-1),
+     unary(away_from_zero, min_dims=1, max_dims=3))
+case("var", lambda T, a: a.var(), unary(min_dims=1))
+case("var_dim", lambda T, a, d: T.var(a, int(d), keepdim=True),
+     lambda rng: [normal(rng, (2,) + rand_shape(rng, 0, 3)), np.array(0)])
+case("var_biased", lambda T, a: a.var(dim=(0, -1), unbiased=False), unary(min_dims=2))
+case("var_correction", lambda T, a: T.var(a, -1, correction=0), unary(min_dims=1))
+case("std", lambda T, a: a.std(), unary(min_dims=1))
+case("std_dim", lambda T, a: T.std(a, dim=-1, keepdim=True),
+     lambda rng: [normal(rng, rand_shape(rng, 0, 3) + (3,))])
+case("amax", lambda T, a: a.amax(dim=(0, -1)), unary(distinct, min_dims=2))
+case("amin", lambda T, a, d: T.amin(a, int(d), keepdim=True), _with_dim(distinct))
+case("amax_ties", lambda T, a: T.amax(a, dim=-1),
+     unary(lambda r, s: r.integers(-2, 3, s).astype(float), min_dims=1), gradcheck=False)
+case("max_all", lambda T, a: a.max(), unary(distinct))
+case("max_all_ties", lambda T, a: a.max(),
+     unary(lambda r, s: r.integers(-1, 2, s).astype(float)), gradcheck=False)
+case("min_all", lambda T, a: T.min(a), unary(distinct))
+case("max_dim", lambda T, a, d: tuple(T.max(a, int(d))), _with_dim(distinct))
+case("max_dim_ties", lambda T, a: T.max(a * 0 + 1, -1, keepdim=True)[0] * a,
+     unary(min_dims=1), gradcheck=False)
+case("min_dim", lambda T, a: tuple(a.min(dim=0, keepdim=True)), unary(distinct, min_dims=1))
+case("max_binary", lambda T, a, b: T.max(a, b), binary(distinct))
+case("argmax", lambda T, a, d: T.argmax(a, int(d)), _with_dim(distinct), grad=False)
+case("argmax_all", lambda T, a: a.argmax(), unary(distinct), grad=False)
+case("argmin", lambda T, a: a.argmin(dim=-1, keepdim=True), unary(distinct, min_dims=1),
+     grad=False)
+case("cumsum", lambda T, a, d: T.cumsum(a, int(d)), _with_dim())
+case("all_any", lambda T, a: (T.all(a > 0, dim=-1), (a > 0).any(), T.count_nonzero(a > 0)),
+     unary(min_dims=1), grad=False)
+
+# shape ops
+case("flatten", lambda T, a: a.flatten(), unary())
+case("flatten_range", lambda T, a: T.flatten(a, 1, -2), unary(min_dims=3))
+case("squeeze", lambda T, a: a.squeeze(), lambda rng: [normal(rng, (1, 3, 1, 2))])
+case("squeeze_dim", lambda T, a: a.squeeze(0).squeeze(-1),
+     lambda rng: [normal(rng, (1,) + rand_shape(rng, 0, 2) + (1,))])
+case("unsqueeze", lambda T, a: a.unsqueeze(-1).unsqueeze(0), unary())
+case("expand", lambda T, a: a.expand(2, 3, -1),
+     lambda rng: [normal(rng, [(3, 1), (1, 4), (1, 3, 2), (4,)][int(rng.integers(0, 4))])])
+case("expand_as", lambda T, a, b: a.expand_as(b), lambda rng: [normal(rng, (1, 3)),
+                                                                 normal(rng, (2, 4, 3))])
+case("repeat", lambda T, a: a.repeat(2, 1, 3), unary(max_dims=3))
+case("flip", lambda T, a: a.flip(0, -1), unary(min_dims=2))
+case("flip_1d", lambda T, a: T.flip(a, [0]), unary(min_dims=1, max_dims=1))
+case("roll", lambda T, a: T.roll(a, 2, 0), unary(min_dims=1))
+case("roll_flat", lambda T, a: a.roll((1, -2), (0, -1)), unary(min_dims=2))
+case("clone", lambda T, a: a.clone() * a, unary())
+
+# join and split
+case("cat", lambda T, a, b: T.cat([a, b, a], dim=-1),
+     lambda rng: [normal(rng, (2, 3)), normal(rng, (2, int(rng.integers(1, 4))))])
+case("cat_dim0", lambda T, a, b: T.cat((a, b)),
+     lambda rng: [normal(rng, (int(rng.integers(1, 4)), 2)), normal(rng, (1, 2))])
+case("stack", lambda T, a, b: T.stack([a, b], dim=-1),
+     lambda rng: [normal(rng, s) for s in [rand_shape(rng, 0, 3)] * 2])
+case("split", lambda T, a: a.split(2), lambda rng: [normal(rng, (5, 2))])
+case("split_sizes", lambda T, a: T.split(a, [1, 3], dim=-1), lambda rng: [normal(rng, (2, 4))])
+case("split_partial", lambda T, a: a.split(2, 1)[1] * 2,
+     lambda rng: [normal(rng, (2, int(rng.integers(3, 6))))])
+case("chunk", lambda T, a: a.chunk(3, -1), lambda rng: [normal(rng, (2, int(rng.integers(1, 8))))])
+case("unbind", lambda T, a: a.unbind(1), unary(min_dims=2))
+case("unbind_partial", lambda T, a: T.unbind(a)[0] * 3, unary(min_dims=1))
+
+# selection
+def _gather_sample(rng):
+    shape = rand_shape(rng, 1, 3)
+    dim = rand_dim(rng, len(shape))
+    ishape = tuple(int(rng.integers(1, n + 1)) for n in shape)
+    ishape = ishape[:dim % len(shape)] + (int(rng.integers(1, 5)),) + ishape[dim % len(shape) + 1:]
+    return [normal(rng, shape), rng.integers(0, shape[dim], ishape), np.array(dim)]
+
+
+case("gather", lambda T, a, i, d: T.gather(a, int(d), i), _gather_sample)
+case("scatter_add", lambda T, a, i, d: a.scatter_add(int(d), i, a.gather(int(d), i) * 2.0),
+     _gather_sample)
+case("masked_fill", lambda T, a, b: a.masked_fill(b > 0, -1.5), binary())
+case("masked_fill_tensor", lambda T, a, b: T.masked_fill(a, a > 0, b.sum()), binary())
 
 
 # ------------------------------------------------------------------------ other registries

@@ -1,10 +1,11 @@
 """Float64 central-difference gradient check of every registry op."""
 import numpy as np
 import pytest
-from tests.ops.cases import CASES
-from tests.ops.harness import gradcheck_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from tests.ops.cases import CASES
+from tests.ops.harness import gradcheck_case
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.grad and c.gradcheck],

@@ -1,12 +1,12 @@
 """Every registry op against PyTorch 2.13: forward values and gradients, float32."""
 import numpy as np
 import pytest
-from tests.ops.cases import CASES
-from tests.ops.harness import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ember
+from tests.ops.cases import CASES
+from tests.ops.harness import run
 
 torch = pytest.importorskip("torch")
 

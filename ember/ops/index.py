@@ -1,0 +1,285 @@
+"""Ops that select or place elements: indexing, gather/scatter, masks, triangles, one-hot.
+
+Gradients of a selection put the output gradient back where the elements came from, and
+add up where one element was selected several times (repeated indices).
+"""
+from __future__ import annotations
+
+from ember.autograd import Function
+from ember.backend import xp
+from ember.errors import shape_error
+from ember.tensor import Tensor
+
+
+def _is_basic(key):
+    """Whether ``key`` uses only ints, slices, None and Ellipsis (a view, no repeats)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in parts)
+
+
+def scatter_rows(index, g, rows):
+    """``zeros((rows,) + g.shape[1:])`` with ``g[i]`` added at row ``index[i]``.
+
+    Sorting the indices once and summing each run with ``add.reduceat`` is about twice as
+    fast as ``add.at`` (an embedding's backward goes through here).
+    """
+    out = xp.zeros((rows,) + g.shape[index.ndim:], g.dtype)
+    flat = index.reshape(-1)
+    if flat.size == 0:
+        return out
+    flat = xp.where(flat < 0, flat + rows, flat)
+    g = g.reshape((flat.size,) + g.shape[index.ndim:])
+    order = xp.argsort(flat, kind="stable")
+    ordered = flat[order]
+    starts = xp.flatnonzero(xp.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    out[ordered[starts]] = xp.add.reduceat(g[order], starts, axis=0)
+    return out
+
+
+class Index(Function):
+    """``x[key]``: basic and advanced indexing; the gradient scatter-adds into zeros."""
+
+    def forward(self, x, key):
+        self.shape, self.dtype, self.key = x.shape, x.dtype, key
+        try:
+            return x[key]
+        except IndexError as err:
+            raise IndexError(f"index: {err} (input shape {tuple(x.shape)})") from None
+
+    def backward(self, g):
+        key = self.key
+        if _is_basic(key):  # a view: every element selected at most once
+            out = xp.zeros(self.shape, self.dtype)
+            out[key] = g
+            return (out,)
+        if (isinstance(key, xp.ndarray) and key.dtype.kind in "iu" and len(self.shape)):
+            return (scatter_rows(key, g, self.shape[0]),)  # e.g. an embedding lookup
+        out = xp.zeros(self.shape, self.dtype)
+        xp.add.at(out, key, g)  # repeated indices accumulate
+        return (out,)
+
+
+def _along(index, axis):
+    """Index arrays selecting ``index`` along ``axis`` and every position elsewhere."""
+    grids = list(xp.ogrid[tuple(slice(0, n) for n in index.shape)])
+    grids[axis] = index
+    return tuple(grids)
+
+
+def _check_gather(op, x, index, axis):
+    if index.ndim != x.ndim:
+        raise shape_error(op, "index must have as many dimensions as input", x.shape,
+                          index.shape)
+    if index.dtype.kind not in "iu":
+        raise TypeError(f"{op}: index must be an integer tensor, got {index.dtype}")
+    for d, (n, m) in enumerate(zip(x.shape, index.shape)):
+        if d != axis and m > n:
+            raise shape_error(op, f"index is larger than input at dimension {d}", x.shape,
+                              index.shape)
+
+
+class Gather(Function):
+    """``out[i][j] = x[index[i][j]][j]`` (for dim 0): picks along ``dim``."""
+
+    def forward(self, x, index, dim):
+        axis = dim % max(x.ndim, 1)
+        _check_gather("gather", x, index, axis)
+        self.shape, self.axis, self.index = x.shape, axis, index
+        if x.ndim == 0:
+            return x[()] * xp.ones(index.shape, x.dtype)
+        try:
+            return x[_along(index, axis)]
+        except IndexError as err:
+            raise IndexError(f"gather: {err} (input shape {x.shape})") from None
+
+    def backward(self, g):
+        out = xp.zeros(self.shape, g.dtype)
+        if out.ndim == 0:
+            return g.sum().reshape(()), None
+        xp.add.at(out, _along(self.index, self.axis), g)
+        return out, None
+
+
+class ScatterAdd(Function):
+    """``out = x`` then ``out[index[i][j]][j] += src[i][j]`` (for dim 0)."""
+
+    def forward(self, x, index, src, dim):
+        axis = dim % max(x.ndim, 1)
+        _check_gather("scatter_add", x, index, axis)
+        self.axis, self.index, self.src_shape = axis, index, xp.shape(src)
+        out = x.copy()
+        src = xp.asarray(src)
+        part = src[tuple(slice(0, n) for n in index.shape)] if src.ndim else src
+        xp.add.at(out, _along(index, axis), part)
+        return out
+
+    def backward(self, g):
+        gsrc = None
+        if self.needs_input_grad(2):
+            gsrc = xp.zeros(self.src_shape, g.dtype)
+            gsrc[tuple(slice(0, n) for n in self.index.shape)] = g[_along(self.index, self.axis)]
+        return g, None, gsrc
+
+
+class MaskedFill(Function):
+    def forward(self, x, mask, value):
+        if mask.dtype != xp.bool_:
+            raise TypeError(f"masked_fill: mask must be a bool tensor, got {mask.dtype}")
+        self.mask = mask
+        try:
+            return xp.where(mask, xp.asarray(value, x.dtype), x)
+        except ValueError:
+            raise shape_error("masked_fill", "mask cannot be broadcast to the input", x.shape,
+                              mask.shape) from None
+
+    def backward(self, g):
+        return xp.where(self.mask, xp.zeros((), g.dtype), g), None
+
+
+class IndexSelect(Function):
+    def forward(self, x, index, dim):
+        if index.ndim > 1 or index.dtype.kind not in "iu":
+            raise TypeError("index_select: index must be a 1-D integer tensor "
+                            f"(got shape {index.shape}, dtype {index.dtype})")
+        self.shape, self.axis, self.index = x.shape, dim % max(x.ndim, 1), index
+        return xp.take(x, index, axis=self.axis) if x.ndim else x[()] * xp.ones(
+            index.shape, x.dtype)
+
+    def backward(self, g):
+        if not self.shape:
+            return g.sum().reshape(()), None
+        moved = xp.moveaxis(g, self.axis, 0)
+        out = scatter_rows(self.index.reshape(-1), moved, self.shape[self.axis])
+        return xp.moveaxis(out, 0, self.axis), None
+
+
+class Triangle(Function):
+    """``tril``/``triu``: zero the elements above (below) the ``diagonal``-th diagonal."""
+
+    def forward(self, x, diagonal=0, upper=False):
+        if x.ndim < 2:
+            raise shape_error("triu" if upper else "tril", "input must have at least 2 "
+                              "dimensions", x.shape)
+        self.diagonal, self.upper = diagonal, upper
+        return xp.triu(x, diagonal) if upper else xp.tril(x, diagonal)
+
+    def backward(self, g):
+        return (xp.triu(g, self.diagonal) if self.upper else xp.tril(g, self.diagonal),)
+
+
+class Select(Function):
+    """Non-differentiable selections whose output size depends on values."""
+
+    differentiable = False
+
+    def forward(self, x, op, num_classes=-1):
+        if op == "nonzero":
+            return xp.stack(xp.nonzero(x), axis=-1).astype(xp.int64) if x.ndim else (
+                xp.zeros((int(x != 0), 0), xp.int64))
+        # one_hot
+        if x.dtype.kind not in "iu":
+            raise TypeError(f"one_hot: expected an integer (int64) tensor, got {x.dtype}")
+        n = int(x.max()) + 1 if num_classes == -1 and x.size else num_classes
+        if num_classes == -1 and x.size == 0:
+            raise RuntimeError("one_hot: cannot infer num_classes from an empty tensor")
+        if x.size and (x.min() < 0 or x.max() >= n):
+            raise RuntimeError(f"one_hot: class values must be in [0, {n}) "
+                               f"(got values from {x.min()} to {x.max()})")
+        return (x[..., None] == xp.arange(n)).astype(xp.int64)
+
+
+# ----------------------------------------------------------------------------- functions
+def _key_arrays(key):
+    """Replace tensors inside an indexing key by their arrays."""
+    if isinstance(key, Tensor):
+        return key.array
+    if isinstance(key, tuple):
+        return tuple(k.array if isinstance(k, Tensor) else
+                     xp.asarray(k) if isinstance(k, list) else k for k in key)
+    if isinstance(key, list):
+        return xp.asarray(key)
+    return key
+
+
+def getitem(input, key):  # noqa: A002
+    """``x[key]`` with ints, slices, None, Ellipsis, boolean masks and integer arrays."""
+    return Index.apply(input, key=_key_arrays(key))
+
+
+def _index_array(index):
+    """Tensors pass as they are (graph mode records them); lists become arrays."""
+    return index if isinstance(index, Tensor) or hasattr(index, "dtype") else xp.asarray(index)
+
+
+def gather(input, dim, index, *, sparse_grad=False):  # noqa: A002
+    """Pick ``input`` values along ``dim`` at ``index``: out[i][j] = input[index[i][j]][j]
+    for ``dim=0``; the output has the shape of ``index``."""
+    return Gather.apply(input, _index_array(index), dim=dim)
+
+
+def take_along_dim(input, indices, dim):  # noqa: A002
+    return Gather.apply(input, _index_array(indices), dim=dim)
+
+
+def scatter_add(input, dim, index, src):  # noqa: A002
+    """A copy of ``input`` with ``src`` added at ``index`` along ``dim`` (repeats add up)."""
+    return ScatterAdd.apply(input, _index_array(index), src, dim=dim)
+
+
+def masked_fill(input, mask, value):  # noqa: A002
+    """``value`` where ``mask`` (bool, broadcast to the input) is true, the input elsewhere."""
+    if isinstance(value, Tensor):  # a 0-d tensor value: it may carry a gradient
+        from ember.ops.elementwise import where
+
+        return where(mask, value.to(input.dtype), input)
+    m = mask.array if isinstance(mask, Tensor) else xp.asarray(mask)
+    return MaskedFill.apply(input, m, value=value)
+
+
+def index_select(input, dim, index):  # noqa: A002
+    """The entries of ``input`` at ``index`` (1-D) along ``dim``."""
+    return IndexSelect.apply(input, _index_array(index), dim=dim)
+
+
+def masked_select(input, mask):  # noqa: A002
+    """The elements where ``mask`` is true, as a 1-D tensor."""
+    from ember.ops.shape import broadcast_to
+
+    m = mask.array if isinstance(mask, Tensor) else xp.asarray(mask)
+    if m.shape != tuple(input.shape):
+        try:
+            shape = xp.broadcast_shapes(m.shape, tuple(input.shape))
+        except ValueError:
+            raise shape_error("masked_select", "mask cannot be broadcast to the input",
+                              tuple(input.shape), m.shape) from None
+        input = broadcast_to(input, shape)
+        m = xp.broadcast_to(m, shape)
+    return Index.apply(input, key=m)
+
+
+def nonzero(input, *, as_tuple=False):  # noqa: A002
+    """Indices of the non-zero elements, one row per element (a tuple of columns with
+    ``as_tuple=True``)."""
+    idx = Select.apply(input, op="nonzero")
+    if as_tuple:
+        return tuple(idx[:, i] for i in range(idx.shape[1]))
+    return idx
+
+
+def argwhere(input):  # noqa: A002
+    return Select.apply(input, op="nonzero")
+
+
+def tril(input, diagonal=0):  # noqa: A002
+    """The lower triangle (on and below the ``diagonal``-th diagonal); zeros elsewhere."""
+    return Triangle.apply(input, diagonal=diagonal, upper=False)
+
+
+def triu(input, diagonal=0):  # noqa: A002
+    """The upper triangle (on and above the ``diagonal``-th diagonal); zeros elsewhere."""
+    return Triangle.apply(input, diagonal=diagonal, upper=True)
+
+
+def one_hot(tensor, num_classes=-1):
+    """int64 one-hot encoding: shape ``tensor.shape + (num_classes,)``; -1 infers it."""
+    return Select.apply(tensor, op="one_hot", num_classes=num_classes)
