@@ -215,7 +215,7 @@ class Optimizer:
 
 
 def add_scaled(y, alpha: float, x, scratch) -> None:
-    """``y += alpha * x`` in place; ``scratch`` (not ``x``) holds the product."""
+    """``y += alpha * x`` in place; ``scratch`` (which may be ``x``) holds the product."""
     if alpha == 1.0:
         y += x
     else:

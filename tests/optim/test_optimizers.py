@@ -57,6 +57,16 @@ CASES = [
     ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.3, weight_decay=0.01)),
     ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.1)),
     ("SGD", dict(lr=0.01, momentum=0.5, maximize=True)),
+    ("RMSprop", dict()),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, eps=1e-6, weight_decay=0.1)),
+    ("RMSprop", dict(lr=0.01, momentum=0.9)),
+    ("RMSprop", dict(lr=0.01, centered=True)),
+    ("RMSprop", dict(lr=0.005, centered=True, momentum=0.5, weight_decay=0.01)),
+    ("Adagrad", dict()),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5)),
+    ("Adagrad", dict(lr=0.05, eps=1e-6, maximize=True)),
+    ("Adadelta", dict()),
+    ("Adadelta", dict(lr=0.5, rho=0.5, eps=1e-4, weight_decay=0.1)),
     ("Adam", dict()),
     ("Adam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6)),
     ("Adam", dict(lr=0.01, weight_decay=0.1)),
@@ -85,6 +95,9 @@ GROUP_CASES = [
     ("SGD", dict(lr=0.1, momentum=0.9), [dict(lr=0.05, weight_decay=0.1), dict()]),
     ("Adam", dict(lr=0.01), [dict(weight_decay=0.2), dict(lr=0.002, betas=(0.5, 0.9))]),
     ("AdamW", dict(lr=0.01), [dict(weight_decay=0.5), dict(lr=0.03, weight_decay=0.0)]),
+    ("RMSprop", dict(lr=0.01), [dict(momentum=0.9), dict(centered=True, alpha=0.9)]),
+    ("Adagrad", dict(lr=0.1), [dict(lr_decay=0.1), dict(lr=0.01, weight_decay=0.1)]),
+    ("Adadelta", dict(), [dict(rho=0.8), dict(lr=0.1, weight_decay=0.1)]),
 ]
 
 
@@ -93,8 +106,8 @@ def test_two_param_groups_match_pytorch(name, kwargs, groups):
     ours, opt = train(ember, getattr(optim, name), kwargs, groups)
     theirs, _ = train(torch, getattr(torch.optim, name), kwargs, groups)
     check_same(ours, theirs)
-    assert opt.param_groups[0]["lr"] == groups[0].get("lr", kwargs["lr"])
-    assert opt.param_groups[1]["lr"] == groups[1].get("lr", kwargs["lr"])
+    for group, options in zip(opt.param_groups, groups):
+        assert group["lr"] == options.get("lr", kwargs.get("lr", opt.defaults["lr"]))
 
 
 @pytest.mark.parametrize("name,kwargs", CASES, ids=[f"{n}-{k}" for n, k in CASES])
@@ -236,6 +249,11 @@ def test_float32_stays_float32():
     (optim.Adam, dict(betas=(1.0, 0.999)), "Invalid beta parameter at index 0: 1.0"),
     (optim.Adam, dict(betas=(0.9, -0.1)), "Invalid beta parameter at index 1: -0.1"),
     (optim.AdamW, dict(eps=-1e-8), "AdamW: Invalid epsilon value"),
+    (optim.RMSprop, dict(alpha=-0.5), "RMSprop: Invalid alpha value: -0.5"),
+    (optim.RMSprop, dict(momentum=-1.0), "RMSprop: Invalid momentum value"),
+    (optim.Adagrad, dict(lr_decay=-1.0), "Adagrad: Invalid lr_decay value: -1.0"),
+    (optim.Adagrad, dict(initial_accumulator_value=-1), "Invalid initial_accumulator_value"),
+    (optim.Adadelta, dict(rho=1.5), "Adadelta: Invalid rho value: 1.5"),
 ])
 def test_bad_hyperparameters(cls, kwargs, message):
     with pytest.raises(ValueError, match=message):
