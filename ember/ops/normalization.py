@@ -1,0 +1,185 @@
+"""Fused normalisation primitives: batch, layer and group norm, with analytic backward.
+
+Each normalises ``x`` over some axes to ``xhat = (x - mean) / sqrt(var + eps)`` (biased
+variance) and applies a per-feature affine map ``y = xhat * w + b``. Written from
+primitives, a norm layer records about ten ops and keeps as many temporaries; fused, it
+makes two passes forward and two backward.
+
+The gradient through the normalisation, with ``gh = dL/dxhat`` and means over the M
+normalised elements:
+
+    dx = invstd * (gh - mean(gh) - xhat * mean(gh * xhat))
+"""
+from __future__ import annotations
+
+from ember.autograd import Function
+from ember.backend import xp
+from ember.errors import shape_error
+
+
+def _normalized_grad(gh, xhat, invstd, axes):
+    """dL/dx from dL/dxhat (``gh``) when mean and variance were taken over ``axes``."""
+    mean_g = gh.mean(axis=axes, keepdims=True)
+    mean_gx = (gh * xhat).mean(axis=axes, keepdims=True)
+    return invstd * (gh - mean_g - xhat * mean_gx)
+
+
+class BatchNorm(Function):
+    """Normalise ``x`` (N, C, *) per channel over N and the spatial dims.
+
+    In training (``training=True``) the batch's statistics are used and, when running
+    buffers are given, updated in place: ``r = (1 - momentum) r + momentum s`` with the
+    unbiased variance, as PyTorch. Otherwise the running statistics normalise.
+    """
+
+    def forward(self, x, weight, bias, running_mean, running_var, training=True,
+                momentum=0.1, eps=1e-5):
+        if x.ndim < 2:
+            raise shape_error("batch_norm", "input must be (N, C, *)", x.shape)
+        c = x.shape[1]
+        for name, a in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                        ("running_var", running_var)):
+            if a is not None and a.shape != (c,):
+                raise shape_error("batch_norm", f"{name} must have one entry per channel "
+                                  f"({c} channels in the input)", x.shape, a.shape)
+        axes = (0,) + tuple(range(2, x.ndim))
+        bshape = (1, c) + (1,) * (x.ndim - 2)  # a per-channel vector, broadcastable to x
+        self.axes, self.training = axes, training
+        self.w = None if weight is None else weight.reshape(bshape)
+        if training:
+            count = x.size // c
+            if count <= 1:
+                raise ValueError("batch_norm: Expected more than 1 value per channel when "
+                                 f"training, got input size {tuple(x.shape)}")
+            mean = x.mean(axis=axes, keepdims=True)
+            xc = x - mean
+            var = (xc * xc).mean(axis=axes, keepdims=True)
+            invstd = 1.0 / xp.sqrt(var + eps)
+            self.xhat = xhat = xc * invstd
+            if running_mean is not None:
+                running_mean *= 1.0 - momentum
+                running_mean += momentum * mean.reshape(c)
+            if running_var is not None:
+                running_var *= 1.0 - momentum
+                running_var += (momentum * count / (count - 1)) * var.reshape(c)
+            out = xhat if weight is None else xhat * self.w
+        else:
+            if running_mean is None or running_var is None:
+                raise ValueError("batch_norm: running_mean and running_var are needed when "
+                                 "training=False")
+            invstd = (1.0 / xp.sqrt(running_var + eps)).astype(x.dtype).reshape(bshape)
+            self.x, self.mean = x, running_mean.reshape(bshape)
+            scale = invstd if weight is None else invstd * self.w
+            out = x * scale
+            if bias is None:
+                out -= self.mean * scale
+            else:
+                out += bias.reshape(bshape) - self.mean * scale
+            self.scale = scale
+            self.invstd = invstd
+            return out
+        self.invstd = invstd
+        if bias is not None:
+            out += bias.reshape(bshape)
+        return out
+
+    def backward(self, g):
+        axes, w = self.axes, self.w
+        gw = gb = None
+        if self.training:
+            xhat = self.xhat
+            sum_g = g.sum(axis=axes, keepdims=True)
+            sum_gx = (g * xhat).sum(axis=axes, keepdims=True)
+            gx = None
+            if self.needs_input_grad(0):
+                count = g.size // g.shape[1]
+                # dx = invstd * w / M * (M g - sum(g) - xhat * sum(g xhat))
+                k = self.invstd / count if w is None else self.invstd * w / count
+                gx = k * (count * g - sum_g - xhat * sum_gx)
+        else:
+            gx = g * self.scale if self.needs_input_grad(0) else None
+            sum_g = g.sum(axis=axes, keepdims=True) if self.needs_input_grad(2) else None
+            sum_gx = None
+            if self.needs_input_grad(1):
+                sum_gx = (g * ((self.x - self.mean) * self.invstd)).sum(axis=axes,
+                                                                        keepdims=True)
+        if w is not None and self.needs_input_grad(1):
+            gw = sum_gx.reshape(-1)
+        if self.needs_input_grad(2):
+            gb = sum_g.reshape(-1)
+        return gx, gw, gb, None, None
+
+
+class LayerNorm(Function):
+    """Normalise over the last ``ndim`` dimensions, with an elementwise affine map."""
+
+    def forward(self, x, weight, bias, ndim=1, eps=1e-5):
+        lead = x.shape[:x.ndim - ndim]
+        d = x.size // max(1, _prod(lead)) if x.size else 0
+        x2 = x.reshape(-1, d)
+        mean = x2.mean(axis=1, keepdims=True)
+        xc = x2 - mean
+        var = (xc * xc).mean(axis=1, keepdims=True)
+        self.invstd = 1.0 / xp.sqrt(var + eps)
+        self.xhat = xhat = xc * self.invstd
+        self.w = None if weight is None else weight.reshape(d)
+        out = xhat if weight is None else xhat * self.w
+        if bias is not None:
+            out += bias.reshape(d)
+        return out.reshape(x.shape)
+
+    def backward(self, g):
+        xhat, w = self.xhat, self.w
+        g2 = g.reshape(xhat.shape)
+        gx = gw = gb = None
+        if self.needs_input_grad(0):
+            gh = g2 if w is None else g2 * w
+            gx = _normalized_grad(gh, xhat, self.invstd, 1).reshape(g.shape)
+        if w is not None and self.needs_input_grad(1):
+            gw = (g2 * xhat).sum(axis=0).reshape(self.parents[1].shape)
+        if self.needs_input_grad(2):
+            gb = g2.sum(axis=0).reshape(self.parents[2].shape)
+        return gx, gw, gb
+
+
+class GroupNorm(Function):
+    """Normalise ``x`` (N, C, *) over each group of C / G channels and the spatial dims,
+    then apply a per-channel affine map."""
+
+    def forward(self, x, weight, bias, num_groups=1, eps=1e-5):
+        n, c = x.shape[0], x.shape[1]
+        self.shape = x.shape
+        xg = x.reshape(n, num_groups, -1)
+        mean = xg.mean(axis=2, keepdims=True)
+        xc = xg - mean
+        var = (xc * xc).mean(axis=2, keepdims=True)
+        self.invstd = 1.0 / xp.sqrt(var + eps)
+        self.xhat = xhat = (xc * self.invstd).reshape(x.shape)
+        bshape = (1, c) + (1,) * (x.ndim - 2)
+        self.w = None if weight is None else weight.reshape(bshape)
+        self.axes = (0,) + tuple(range(2, x.ndim))
+        out = xhat if weight is None else xhat * self.w
+        if bias is not None:
+            out += bias.reshape(bshape)
+        return out
+
+    def backward(self, g):
+        xhat, w = self.xhat, self.w
+        gx = gw = gb = None
+        if self.needs_input_grad(0):
+            gh = g if w is None else g * w
+            grouped = self.invstd.shape[:2] + (-1,)
+            gx = _normalized_grad(gh.reshape(grouped), xhat.reshape(grouped), self.invstd,
+                                  2).reshape(self.shape)
+        if w is not None and self.needs_input_grad(1):
+            gw = (g * xhat).sum(axis=self.axes)
+        if self.needs_input_grad(2):
+            gb = g.sum(axis=self.axes)
+        return gx, gw, gb
+
+
+def _prod(sizes):
+    n = 1
+    for s in sizes:
+        n *= s
+    return n
