@@ -285,6 +285,12 @@ class Cast(Function):
         return (g.astype(self.dtype),)
 
 
+class CastDiscrete(Cast):
+    """Cast to an integer or bool dtype: the result carries no gradient, as in PyTorch."""
+
+    differentiable = False
+
+
 class Compare(Function):
     """``==, !=, <, <=, >, >=``: boolean results, no gradient."""
 

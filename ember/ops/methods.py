@@ -35,6 +35,8 @@ def _to(self, *args, **kwargs):
     dtype = as_dtype(dtype)
     if dtype is None or dtype == self.dtype:
         return self
+    if dtype.kind not in "fc":
+        return E.CastDiscrete.apply(self, dtype=dtype)
     return E.Cast.apply(self, dtype=dtype)
 
 

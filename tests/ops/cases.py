@@ -256,6 +256,88 @@ case("scatter_add", lambda T, a, i, d: a.scatter_add(int(d), i, a.gather(int(d),
 case("masked_fill", lambda T, a, b: a.masked_fill(b > 0, -1.5), binary())
 case("masked_fill_tensor", lambda T, a, b: T.masked_fill(a, a > 0, b.sum()), binary())
 
+def _F(T, name):
+    """``T.nn.functional.<name>``, falling back to Ember's top-level function."""
+    return getattr(T.nn.functional, name, None) or getattr(T, name)
+
+
+case("index_select", lambda T, a, i: T.index_select(a, -1, i),
+     lambda rng: [normal(rng, (2, 3)), rng.integers(0, 3, int(rng.integers(1, 6)))])
+case("index_bool_mask", lambda T, a: a[a > 0.2], unary(min_dims=1))
+case("index_bool_rows", lambda T, a, m: a[m], lambda rng: [normal(rng, (4, 3)),
+                                                         rng.random(4) < 0.5])
+case("index_int_array", lambda T, a, i: a[i], lambda rng: [
+    normal(rng, (5,) + rand_shape(rng, 0, 2)), rng.integers(-5, 5, rand_shape(rng, 0, 2))])
+case("index_arrays_2d", lambda T, a, i, j: a[i, j] + a[:, j].sum(), lambda rng: [
+    normal(rng, (3, 4)), rng.integers(0, 3, 6), rng.integers(0, 4, 6)])
+case("index_array_dim1", lambda T, a, i: a[..., i], lambda rng: [
+    normal(rng, (2, 4)), rng.integers(0, 4, 7)])
+case("masked_select", lambda T, a, b: T.masked_select(a, b > 0), binary())
+case("nonzero", lambda T, a: (T.nonzero(a > 0), (a > 0).nonzero(as_tuple=True)),
+     unary(min_dims=1), grad=False)
+case("tril", lambda T, a: T.tril(a), unary(min_dims=2))
+case("triu_diag", lambda T, a: a.triu(1) + T.triu(a, diagonal=-1), unary(min_dims=2))
+case("one_hot", lambda T, i: _F(T, "one_hot")(i, 5),
+     lambda rng: [rng.integers(0, 5, rand_shape(rng, 0, 3))], grad=False)
+case("one_hot_inferred", lambda T, i: _F(T, "one_hot")(i),
+     lambda rng: [rng.integers(0, 4, rand_shape(rng, 1, 2))], grad=False)
+
+# ordering
+case("sort", lambda T, a: tuple(T.sort(a)), unary(distinct, min_dims=1))
+case("sort_desc", lambda T, a, d: tuple(a.sort(int(d), descending=True)), _with_dim(distinct))
+case("argsort", lambda T, a: a.argsort(dim=0, descending=True), unary(distinct, min_dims=1),
+     grad=False)
+case("topk", lambda T, a: tuple(T.topk(a, 2)),
+     lambda rng: [distinct(rng, rand_shape(rng, 0, 2) + (int(rng.integers(2, 6)),))])
+case("topk_smallest", lambda T, a: tuple(a.topk(1, dim=0, largest=False)),
+     unary(distinct, min_dims=1))
+
+# padding (PyTorch order: last dimension first)
+case("pad_constant", lambda T, a: _F(T, "pad")(a, (1, 2, 0, 1), value=0.5),
+     unary(min_dims=2, max_dims=4))
+case("pad_crop", lambda T, a: _F(T, "pad")(a, (-1, 2)),
+     lambda rng: [normal(rng, rand_shape(rng, 0, 2) + (3,))])
+case("pad_reflect", lambda T, a: _F(T, "pad")(a, (2, 1), mode="reflect"),
+     lambda rng: [normal(rng, rand_shape(rng, 1, 2, 3) + (int(rng.integers(3, 6)),))])
+case("pad_reflect_2d", lambda T, a: _F(T, "pad")(a, (1, 1, 2, 0), mode="reflect"),
+     lambda rng: [normal(rng, (1, 2, 3, 4))])
+case("pad_replicate", lambda T, a: _F(T, "pad")(a, (2, 3, 1, 1), mode="replicate"),
+     lambda rng: [normal(rng, (2, 1) + rand_shape(rng, 2, 2, 3))])
+case("pad_circular", lambda T, a: _F(T, "pad")(a, (1, 2), mode="circular"),
+     lambda rng: [normal(rng, (1, 2, int(rng.integers(2, 5))))])
+
+# linear algebra
+case("norm", lambda T, a: a.norm(), unary())
+case("norm_dim", lambda T, a: T.norm(a, dim=-1, keepdim=True), unary(min_dims=1))
+case("norm_p1", lambda T, a: a.norm(p=1, dim=0), unary(away_from_zero, min_dims=1))
+case("norm_inf", lambda T, a: a.norm(float("inf"), dim=(0, -1)), unary(distinct, min_dims=2))
+case("norm_p3", lambda T, a: a.norm(3), unary(away_from_zero))
+case("norm_fro", lambda T, a: T.norm(a, "fro"), unary(min_dims=2, max_dims=2))
+case("norm_at_zero", lambda T, a: (a * 0).norm() + (a * 0).norm(dim=-1).sum(), unary(min_dims=1),
+     gradcheck=False)
+case("einsum_matmul", lambda T, a, b: T.einsum("bij,bjk->bik", a, b),
+     lambda rng: [normal(rng, (2, 3, 4)), normal(rng, (2, 4, 2))])
+case("einsum_sum_out", lambda T, a, b: T.einsum("ij,j->", a, b),
+     lambda rng: [normal(rng, (3, 4)), normal(rng, (4,))])
+case("einsum_transpose", lambda T, a: T.einsum("ijk->kji", a), unary(min_dims=3, max_dims=3))
+case("einsum_three", lambda T, a, b, c: T.einsum("ij,jk,kl->il", a, b, c),
+     lambda rng: [normal(rng, (2, 3)), normal(rng, (3, 4)), normal(rng, (4, 2))])
+case("einsum_reduce", lambda T, a: T.einsum("ij->j", a), unary(min_dims=2, max_dims=2))
+case("outer", lambda T, a, b: T.outer(a, b), lambda rng: [normal(rng, (3,)), normal(rng, (4,))])
+case("dot", lambda T, a, b: a.dot(b), lambda rng: [normal(rng, (3,)), normal(rng, (3,))])
+case("addmm", lambda T, c, a, b: T.addmm(c, a, b, beta=0.5, alpha=2.0),
+     lambda rng: [normal(rng, (4,)), normal(rng, (2, 3)), normal(rng, (3, 4))])
+case("diag_vector", lambda T, a: T.diag(a, 1), unary(min_dims=1, max_dims=1))
+case("diag_matrix", lambda T, a: a.diag(-1), unary(min_dims=2, max_dims=2))
+
+# small conveniences
+case("square", lambda T, a: a.square() + T.square(a), unary())
+case("view_reshape_as", lambda T, a, b: a.view_as(b) + a.reshape_as(b) * 2,
+     lambda rng: [normal(rng, (2, 6)), normal(rng, (3, 4))])
+case("type_as", lambda T, a, i: a.type_as(i) + i, lambda rng: [
+    normal(rng, (3,)) * 3, rng.integers(0, 3, (3,))])
+case("isclose", lambda T, a, b: (T.isclose(a, b), a.isclose(a + 1e-9)), binary(), grad=False)
+
 
 # ------------------------------------------------------------------------ other registries
 def _import_case_files():
