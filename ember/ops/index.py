@@ -283,3 +283,30 @@ def triu(input, diagonal=0):  # noqa: A002
 def one_hot(tensor, num_classes=-1):
     """int64 one-hot encoding: shape ``tensor.shape + (num_classes,)``; -1 infers it."""
     return Select.apply(tensor, op="one_hot", num_classes=num_classes)
+
+
+class IndexPut(Function):
+    """``out = x.copy(); out[key] = value``: what ``x[key] = value`` computes in a graph."""
+
+    def forward(self, x, value, key):
+        self.key, self.value_shape = key, xp.shape(value)
+        out = x.copy()
+        try:
+            out[key] = value
+        except ValueError:
+            raise shape_error("setitem", "value cannot be broadcast to the indexed shape",
+                              x.shape, xp.shape(value)) from None
+        return out
+
+    def backward(self, g):
+        gx = None
+        if self.needs_input_grad(0):
+            gx = g.copy()
+            gx[self.key] = 0  # overwritten entries no longer depend on x
+        gv = g[self.key] if self.needs_input_grad(1) else None
+        return gx, gv
+
+
+def index_put(input, key, value):  # noqa: A002
+    """Out of place ``input[key] = value`` (the graph form of ``__setitem__``)."""
+    return IndexPut.apply(input, value, key=_key_arrays(key))

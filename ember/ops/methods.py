@@ -12,6 +12,7 @@ from ember.ops import activation as M
 from ember.ops import compare as K
 from ember.ops import elementwise as E
 from ember.ops import index as X
+from ember.ops import inplace as I
 from ember.ops import join as J
 from ember.ops import linalg as L
 from ember.ops import ordering as O
@@ -122,6 +123,8 @@ METHODS = {
     "long": _caster(D.int64), "int": _caster(D.int32), "bool": _caster(D.bool_),
     "half": _caster(D.float16),
 }
+
+METHODS.update(I.INPLACE_METHODS)
 
 PROPERTIES = {
     "T": lambda self: S.permute(self, *reversed(range(self.ndim))),

@@ -1,0 +1,206 @@
+"""In-place ops: ``add_``, ``mul_``, ``zero_``, ``copy_``, ``x[i] = v``, ``x += y``, ...
+
+Three cases, as in PyTorch:
+
+- Grad mode on and the tensor is a leaf that requires grad: refused (its ``.grad`` would
+  no longer be the gradient of anything).
+- Grad mode on and the tensor (or the other operand) requires grad: the graph is
+  *rebased*. The op is computed out of place on a new tensor object that stands for the
+  old value (same array, same node), then ``self`` is pointed at the result. The old array
+  is left intact, so arrays saved by earlier nodes stay valid.
+- Otherwise (``no_grad``, or nothing requires grad): the array is modified in place, so
+  tensors sharing it (``detach()``, ``.data``) see the change.
+
+Every in-place op bumps the tensor's version: a node recorded with the old version then
+refuses to backward (``autograd._check_versions``) instead of computing a wrong gradient.
+"""
+from __future__ import annotations
+
+from ember import autograd
+from ember.autograd import _new_tensor, bump_version
+from ember.backend import xp
+from ember.errors import shape_error
+from ember.ops import elementwise as E
+from ember.ops import index as X
+from ember.random import rng_of
+from ember.tensor import Tensor
+
+_LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _records(self, *others) -> bool:
+    """Whether the op must go through the graph (and refuse a leaf that requires grad)."""
+    if not autograd.is_grad_enabled():
+        return False
+    if self.requires_grad:
+        if self._ctx is None:
+            raise RuntimeError(_LEAF)
+        return True
+    return any(isinstance(o, Tensor) and o.requires_grad for o in others)
+
+
+def _rebase(self, fn, *args, **kwargs):
+    """Compute ``fn(old_self, ...)`` out of place and make ``self`` the result."""
+    old = _new_tensor(self.array, self.requires_grad, self._ctx, self._idx)
+    old._version = self._version
+    out = fn(old, *args, **kwargs)
+    if out.shape != self.shape:
+        raise shape_error("inplace", f"output with shape {tuple(self.shape)} doesn't match "
+                          f"the broadcast shape {tuple(out.shape)}", self.shape, out.shape)
+    if out.dtype != self.dtype:
+        if self.dtype.kind not in "fc":
+            raise RuntimeError(f"result type {out.dtype} can't be cast to the desired output "
+                               f"type {self.dtype}")
+        out = E.Cast.apply(out, dtype=self.dtype)
+    self.array, self._ctx, self._idx = out.array, out._ctx, out._idx
+    self.requires_grad = out.requires_grad
+    bump_version(self)
+    return self
+
+
+def _write(self, op, compute):
+    """Run ``compute(array)``, which writes into ``array``; turn NumPy errors into ours."""
+    a = self.array
+    if not a.flags.writeable:
+        raise RuntimeError(f"{op}: this tensor's memory is shared by several elements (an "
+                           "expanded tensor); clone() it before writing in place")
+    try:
+        compute(a)
+    except TypeError as err:  # a ufunc casting error: float result into an int tensor
+        raise RuntimeError(f"{op}: result type can't be cast to the desired output type "
+                           f"{a.dtype} ({err})") from None
+    except ValueError:
+        raise shape_error(op, f"the other operand cannot be broadcast to the tensor's shape "
+                          f"{tuple(a.shape)}", a.shape) from None
+    bump_version(self)
+    return self
+
+
+def _raw(x):
+    return x.array if isinstance(x, Tensor) else x
+
+
+# ----------------------------------------------------------------------------- arithmetic
+def _arith(name, ufunc, graph_fn):
+    def method(self, other, *, alpha=1):
+        if alpha != 1:
+            other = E.mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+        if _records(self, other):
+            return _rebase(self, graph_fn, other)
+        b = _raw(other)
+        return _write(self, f"{name}_", lambda a: ufunc(a, b, out=a, casting="same_kind"))
+
+    method.__name__ = f"{name}_"
+    method.__doc__ = f"In-place ``{name}``: ``x.{name}_(y)`` is ``x = x.{name}(y)`` in place."
+    return method
+
+
+add_ = _arith("add", xp.add, E.add)
+sub_ = _arith("sub", xp.subtract, E.sub)
+mul_ = _arith("mul", xp.multiply, E.mul)
+div_ = _arith("div", xp.true_divide, E.div)
+
+
+def pow_(self, exponent):
+    if _records(self, exponent):
+        return _rebase(self, E.pow, exponent)
+    b = _raw(exponent)
+    return _write(self, "pow_", lambda a: xp.power(a, b, out=a, casting="same_kind"))
+
+
+def clamp_(self, min=None, max=None):  # noqa: A002
+    """Limit values to [min, max] in place."""
+    if min is None and max is None:
+        raise ValueError("clamp_: at least one of min and max must be given")
+    if _records(self):
+        return _rebase(self, E.clamp, min, max)
+    return _write(self, "clamp_", lambda a: xp.clip(a, min, max, out=a))
+
+
+def neg_(self):
+    if _records(self):
+        return _rebase(self, E.neg)
+    return _write(self, "neg_", lambda a: xp.negative(a, out=a))
+
+
+# ----------------------------------------------------------------------------- filling
+def _replace(old, value):
+    """``value`` broadcast to ``old``'s shape: the gradient to ``old`` is zero."""
+    return E.where(xp.ones((), bool), value, old)
+
+
+def fill_(self, value):
+    """Set every element to ``value``."""
+    if _records(self, value):
+        v = value.to(self.dtype) if isinstance(value, Tensor) else value
+        return _rebase(self, _replace, v)
+    v = _raw(value)
+    return _write(self, "fill_", lambda a: a.fill(v.item() if hasattr(v, "item") else v))
+
+
+def zero_(self):
+    """Set every element to 0."""
+    return fill_(self, 0)
+
+
+def copy_(self, src, non_blocking=False):
+    """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
+    if _records(self, src):
+        s = src.to(self.dtype) if isinstance(src, Tensor) else xp.asarray(src, self.dtype)
+        return _rebase(self, _replace, s)
+    s = _raw(src)
+    return _write(self, "copy_", lambda a: xp.copyto(a, s, casting="unsafe"))
+
+
+def masked_fill_(self, mask, value):
+    """Set the elements where ``mask`` is true to ``value``."""
+    if _records(self, value):
+        return _rebase(self, X.masked_fill, mask, value)
+    m, v = _raw(mask), _raw(value)
+    if m.dtype != xp.bool_:
+        raise TypeError(f"masked_fill_: mask must be a bool tensor, got {m.dtype}")
+    return _write(self, "masked_fill_", lambda a: xp.copyto(a, v, where=m, casting="unsafe"))
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    """Fill with samples uniform in [a, b)."""
+    sample = rng_of(generator).uniform(a, b, self.array.shape).astype(self.dtype)
+    return copy_(self, sample)
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill with normal samples of the given mean and std."""
+    sample = rng_of(generator).normal(mean, std, self.array.shape).astype(self.dtype)
+    return copy_(self, sample)
+
+
+def setitem(self, key, value):
+    """``x[key] = value`` (broadcasting ``value``)."""
+    if _records(self, value):
+        _rebase(self, X.index_put, key, value)
+        return
+    k, v = X._key_arrays(key), _raw(value)
+
+    def put(a):
+        a[k] = v
+
+    _write(self, "setitem", put)
+
+
+# ----------------------------------------------------------------------------- operators
+def _augmented(method):
+    def operator(self, other):
+        return method(self, other)
+
+    return operator
+
+
+INPLACE_METHODS = {
+    "add_": add_, "sub_": sub_, "mul_": mul_, "div_": div_, "pow_": pow_,
+    "subtract_": sub_, "multiply_": mul_, "divide_": div_, "true_divide_": div_,
+    "clamp_": clamp_, "clip_": clamp_, "neg_": neg_, "fill_": fill_, "zero_": zero_,
+    "copy_": copy_, "masked_fill_": masked_fill_, "uniform_": uniform_, "normal_": normal_,
+    "__setitem__": setitem, "__iadd__": _augmented(add_), "__isub__": _augmented(sub_),
+    "__imul__": _augmented(mul_), "__itruediv__": _augmented(div_),
+    "__ipow__": _augmented(pow_),
+}
