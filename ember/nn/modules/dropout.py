@@ -5,7 +5,13 @@ Active in training mode only; ``model.eval()`` makes them the identity.
 from __future__ import annotations
 
 from ember.nn.functional.dropout import (
-    _check_p, alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout,
+    _check_p,
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
 )
 from ember.nn.modules.module import Module
 
