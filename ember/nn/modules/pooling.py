@@ -1,1 +1,144 @@
-"""(being written)"""
+"""Pooling layers: max, average and adaptive pooling, 1-D and 2-D (torch.nn's names).
+
+They hold their arguments and call ``ember.nn.functional.pooling``.
+"""
+from __future__ import annotations
+
+from ember.nn.functional import pooling as P
+from ember.nn.modules.module import Module
+from ember.tensor import Tensor
+
+__all__ = [
+    "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
+]
+
+
+class _MaxPoolNd(Module):
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
+                 return_indices: bool = False, ceil_mode: bool = False):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if (stride is not None) else kernel_size
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool2d(_MaxPoolNd):
+    """2-D max pooling: the maximum of each ``kernel_size`` window.
+
+    Args:
+        kernel_size: int or pair; stride defaults to it (non-overlapping windows).
+        stride, padding (implicit -inf), dilation: ints or pairs.
+        return_indices: also return where each maximum was (for ``MaxUnpool``).
+        ceil_mode: round the output size up, keeping a last partial window.
+
+    Shape: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out).
+    """
+
+    def forward(self, input: Tensor):  # noqa: A002
+        return P.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class MaxPool1d(_MaxPoolNd):
+    """1-D max pooling: (N, C, L) or (C, L) -> (N, C, L_out); arguments as ``MaxPool2d``."""
+
+    def forward(self, input: Tensor):  # noqa: A002
+        return P.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class _AvgPoolNd(Module):
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+                 count_include_pad: bool = True):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if (stride is not None) else kernel_size
+        self.padding, self.ceil_mode = padding, ceil_mode
+        self.count_include_pad = count_include_pad
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(_AvgPoolNd):
+    """2-D average pooling: the mean of each ``kernel_size`` window.
+
+    Args:
+        kernel_size, stride (default: kernel_size), padding (zeros): ints or pairs.
+        ceil_mode: round the output size up.
+        count_include_pad: whether the zero padding counts in a window's divisor.
+        divisor_override: divide every window by this number instead.
+
+    Shape: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out).
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override: int | None = None):
+        super().__init__(kernel_size, stride, padding, ceil_mode, count_include_pad)
+        self.divisor_override = divisor_override
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return P.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
+class AvgPool1d(_AvgPoolNd):
+    """1-D average pooling: (N, C, L) or (C, L) -> (N, C, L_out)."""
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return P.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad)
+
+
+class _AdaptivePool(Module):
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool2d(_AdaptivePool):
+    """Average pooling to a fixed output size, whatever the input size.
+
+    Args:
+        output_size: int or pair; None in a pair keeps that input dimension.
+            ``AdaptiveAvgPool2d(1)`` is global average pooling.
+
+    Shape: (N, C, H, W) or (C, H, W) -> (N, C, *output_size).
+    """
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return P.adaptive_avg_pool2d(input, self.output_size)
+
+
+class AdaptiveAvgPool1d(_AdaptivePool):
+    """1-D adaptive average pooling: (N, C, L) -> (N, C, output_size)."""
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return P.adaptive_avg_pool1d(input, self.output_size)
+
+
+class AdaptiveMaxPool2d(_AdaptivePool):
+    """Max pooling to a fixed output size (PyTorch's bins); may return the indices."""
+
+    def __init__(self, output_size, return_indices: bool = False):
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+    def forward(self, input: Tensor):  # noqa: A002
+        return P.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    """1-D adaptive max pooling: (N, C, L) -> (N, C, output_size)."""
+
+    def forward(self, input: Tensor):  # noqa: A002
+        return P.adaptive_max_pool1d(input, self.output_size, self.return_indices)
