@@ -1,0 +1,139 @@
+"""In-place ops: values, the leaf rule, graph rebasing and version checks, against PyTorch."""
+import numpy as np
+import pytest
+import torch
+
+import ember
+
+
+def test_inplace_arithmetic_matches_torch():
+    a = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
+    b = np.random.default_rng(1).standard_normal(3).astype(np.float32)
+    results = []
+    for lib in (ember, torch):
+        x = lib.tensor(a)
+        x.add_(lib.tensor(b), alpha=2.0).sub_(0.5).mul_(lib.tensor(b)).div_(3.0)
+        x += 1.0
+        x -= lib.tensor(b)
+        x *= 2.0
+        x /= 4.0
+        x.clamp_(-0.3, 0.4)
+        results.append(x.numpy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6, atol=1e-7)
+
+
+def test_fill_zero_copy_masked_fill_setitem_match_torch():
+    a = np.arange(12, dtype=np.float32).reshape(3, 4) - 5
+    results = []
+    for lib in (ember, torch):
+        x = lib.tensor(a)
+        x[0] = 7.0
+        x[1, 1:3] = lib.tensor([1.5, 2.5])
+        x[x < 0] = -1.0
+        x.masked_fill_(x > 6, 0.25)
+        y = lib.zeros(3, 4)
+        y.copy_(x[2])
+        z = lib.empty(2).fill_(3.0)
+        w = lib.ones(2).zero_()
+        results.append([x.numpy(), y.numpy(), z.numpy(), w.numpy()])
+    for e, t in zip(*results):
+        np.testing.assert_array_equal(e, t)
+
+
+def test_inplace_keeps_memory_shared_with_detach():
+    x = ember.zeros(3)
+    alias = x.detach()
+    x.add_(2.0)
+    assert alias.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_uniform_and_normal_fill_with_samples():
+    x = ember.empty(1000).uniform_(-2.0, 3.0)
+    assert x.dtype == ember.float32
+    assert -2.0 <= x.min().item() and x.max().item() < 3.0
+    y = ember.empty(4000).normal_(1.0, 0.5)
+    assert abs(y.mean().item() - 1.0) < 0.05 and abs(y.std().item() - 0.5) < 0.05
+
+
+def test_leaf_requiring_grad_is_refused():
+    w = ember.randn(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used "
+                                           "in an in-place operation."):
+        w.add_(1.0)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        w += 1.0
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        w[0] = 2.0
+
+
+def test_leaf_can_be_updated_under_no_grad():
+    w = ember.ones(3, requires_grad=True)
+    with ember.no_grad():
+        w.sub_(0.5)
+        w *= 2.0
+        w[0] = 5.0
+    assert w.tolist() == [5.0, 1.0, 1.0]
+    assert w.requires_grad and w.is_leaf
+
+
+def _rebased_grad(lib):
+    a = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    b = lib.tensor([0.5, 0.25, -1.0], requires_grad=True)
+    h = a * 2
+    h.mul_(b)
+    h[1] = 0.0
+    h += a
+    h.clamp_(min=-3.0)
+    c = lib.zeros(3)
+    c.copy_(h)  # c now depends on h
+    c.masked_fill_(c > 4, 4.0)
+    (c * lib.tensor([1.0, 2.0, 3.0])).sum().backward()
+    return c.detach().numpy(), a.grad.numpy(), b.grad.numpy()
+
+
+def test_rebase_gives_torch_gradients():
+    for e, t in zip(_rebased_grad(ember), _rebased_grad(torch)):
+        np.testing.assert_allclose(e, t, rtol=1e-6)
+
+
+def test_setitem_with_value_requiring_grad():
+    v = ember.tensor([2.0, 3.0], requires_grad=True)
+    x = ember.zeros(4)
+    x[1:3] = v
+    (x * ember.tensor([1.0, 10.0, 100.0, 1000.0])).sum().backward()
+    assert x.requires_grad and not x.is_leaf
+    assert v.grad.tolist() == [10.0, 100.0]
+
+
+def test_modified_saved_tensor_raises_at_backward():
+    w = ember.randn(3, requires_grad=True)
+    x = ember.ones(3)
+    y = w * x
+    x.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_version_counts_inplace_ops():
+    x = ember.zeros(2)
+    assert x._version == 0
+    x.add_(1)
+    x[0] = 3
+    x.zero_()
+    assert x._version == 3
+
+
+def test_inplace_errors_teach():
+    i = ember.tensor([1, 2])
+    with pytest.raises(RuntimeError, match="add_: result type can't be cast.*int64"):
+        i.add_(0.5)
+    x = ember.zeros(2, 3)
+    with pytest.raises(ValueError, match=r"add_: .*cannot be broadcast.*\(2, 3\)"):
+        x.add_(ember.ones(4))
+    e = ember.ones(1).expand(3)
+    with pytest.raises(RuntimeError, match="expanded tensor.*clone"):
+        e.zero_()
+    with pytest.raises(ValueError, match="clamp_: at least one"):
+        x.clamp_()
+    with pytest.raises(TypeError, match="masked_fill_: mask must be a bool"):
+        x.masked_fill_(ember.zeros(2, 3), 1.0)
