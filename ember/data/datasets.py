@@ -41,7 +41,8 @@ class Split:
         return iter((self.images, self.labels))
 
     def tensors(self) -> tuple[Tensor, Tensor]:
-        """``(images, labels)`` as tensors sharing the arrays' memory."""
+        """``(images, labels)`` as tensors sharing the arrays' memory (read-only: an
+        in-place op on them raises; ``x.clone()`` first if you need one)."""
         return Tensor._wrap(self.images), Tensor._wrap(self.labels)
 
     def dataset(self) -> TensorDataset:

@@ -321,3 +321,42 @@ def test_weighted_sampler_follows_the_weights():
     counts = np.bincount(draws, minlength=3) / len(draws)
     assert counts[0] == 0
     np.testing.assert_allclose(counts[1:], [0.25, 0.75], atol=0.03)
+
+
+# ----------------------------------------------------------------- PyTorch-style use
+def _fit_linear(batch_size, epochs, lr):
+    """Linear regression by gradient descent, written as PyTorch code with Ember."""
+    import ember as torch
+
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(64, 3, generator=gen)
+    y = x @ torch.tensor([[1.5], [-2.0], [0.5]]) + 0.3
+    w = torch.zeros(3, 1, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y),
+                                         batch_size=batch_size, shuffle=True,
+                                         generator=torch.Generator().manual_seed(1))
+    steps = 0
+    for _ in range(epochs):
+        for xb, yb in loader:
+            loss = ((xb @ w + b - yb) ** 2).mean()
+            loss.backward()
+            with torch.no_grad():
+                w -= lr * w.grad
+                b -= lr * b.grad
+            w.grad = b.grad = None
+            steps += 1
+    return w.detach().numpy().ravel(), b.item(), steps
+
+
+@pytest.mark.parametrize("batch_size,epochs,lr,steps", [
+    (64, 300, 0.1, 300),     # batch gradient descent: one update per epoch
+    (1, 10, 0.02, 640),      # stochastic: one update per sample
+    (16, 40, 0.05, 160),     # mini-batch
+])
+def test_batch_stochastic_and_mini_batch_gradient_descent_all_fit(batch_size, epochs, lr,
+                                                                   steps):
+    w, b, n_steps = _fit_linear(batch_size, epochs, lr)
+    assert n_steps == steps
+    np.testing.assert_allclose(w, [1.5, -2.0, 0.5], atol=0.02)
+    assert abs(b - 0.3) < 0.02
