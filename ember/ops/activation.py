@@ -72,3 +72,271 @@ def log_softmax(input, dim=None, dtype=None):  # noqa: A002
     """``x - logsumexp(x)`` along ``dim``, accurate where softmax underflows."""
     input = _float(input, dtype)
     return LogSoftmax.apply(input, dim=_dim("log_softmax", input, dim))
+
+
+# ----------------------------------------------------------------------------- pointwise
+# The pointwise activations of ``ember.nn.functional``: one small primitive each, forward
+# and backward side by side. ``relu``, ``sigmoid`` and ``tanh`` live in ``elementwise``.
+def stable_sigmoid(x):
+    """``1 / (1 + exp(-x))`` from ``exp(-|x|)``: no overflow for any ``x``."""
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1, e) / (1 + e)
+
+
+def stable_softplus(x):
+    """``log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|))``: no overflow for any ``x``."""
+    return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+class Step(Function):
+    """Heaviside step: 1 where ``x > 0``, else 0; its gradient is 0 everywhere."""
+
+    def forward(self, x):
+        self.shape, self.dtype = x.shape, x.dtype
+        return (x > 0).astype(x.dtype)
+
+    def backward(self, g):
+        return (xp.zeros(self.shape, self.dtype),)
+
+
+class Hardtanh(Function):
+    def forward(self, x, min_val=-1.0, max_val=1.0):
+        self.inside = (x > min_val) & (x < max_val)
+        return xp.clip(x, min_val, max_val)
+
+    def backward(self, g):
+        # slope 1 strictly inside (min_val, max_val), 0 on and beyond the edges
+        return (g * self.inside,)
+
+
+class LeakyRelu(Function):
+    def forward(self, x, negative_slope=0.01):
+        self.pos, self.slope = pos = x > 0, negative_slope
+        return xp.where(pos, x, x * negative_slope)
+
+    def backward(self, g):
+        return (xp.where(self.pos, g, g * self.slope),)
+
+
+class Elu(Function):
+    """``scale * x`` above 0, ``scale * alpha * (exp(input_scale * x) - 1)`` below.
+
+    ELU is (alpha, 1, 1); SELU fixes alpha and scale; CELU is (alpha, 1, 1 / alpha).
+    """
+
+    def forward(self, x, alpha=1.0, scale=1.0, input_scale=1.0):
+        self.pos = pos = x > 0
+        self.params = alpha, scale, input_scale
+        # exp of the non-positive part only, so large x never overflows
+        self.e = e = xp.exp(xp.minimum(x, 0) * input_scale)
+        return xp.where(pos, x * scale, (e - 1) * (alpha * scale))
+
+    def backward(self, g):
+        alpha, scale, input_scale = self.params
+        # d/dx = scale above 0, scale * alpha * input_scale * exp(input_scale x) below
+        return (g * xp.where(self.pos, scale, self.e * (alpha * scale * input_scale)),)
+
+
+def erf_array(x):
+    """The error function of a float array, accurate to the array's precision.
+
+    Piecewise rational approximations of fdlibm's ``s_erf.c`` (Sun Microsystems, 1993):
+    relative error below 1e-16 in float64, about one ulp in float32. Each element is
+    evaluated by its own piece only.
+    """
+    a = xp.abs(x)
+    out = xp.empty_like(x)
+    small = a < 0.84375
+    if small.any():  # erf(x) = x + x R(x^2)
+        z = x[small]
+        s = z * z
+        r = 1.28379167095512558561e-01 + s * (-3.25042107247001499370e-01 + s * (
+            -2.84817495755985104766e-02 + s * (-5.77027029648944159157e-03 + s * (
+                -2.37630166566501626084e-05))))
+        q = 1.0 + s * (3.97917223959155352819e-01 + s * (6.50222499887672944485e-02 + s * (
+            5.08130628187576562776e-03 + s * (1.32494738004321644526e-04 + s * (
+                -3.96022827877536812320e-06)))))
+        out[small] = z + z * (r / q)
+    mid = (a >= 0.84375) & (a < 1.25)
+    if mid.any():  # erf(1 + s) = erx + P(s) / Q(s)
+        s = a[mid] - 1
+        p = -2.36211856075265944077e-03 + s * (4.14856118683748331666e-01 + s * (
+            -3.72207876035701323847e-01 + s * (3.18346619901161753674e-01 + s * (
+                -1.10894694282396677476e-01 + s * (3.54783043256182359371e-02 + s * (
+                    -2.16637559486879084300e-03))))))
+        q = 1.0 + s * (1.06420880400844228286e-01 + s * (5.40397917702171048937e-01 + s * (
+            7.18286544141962662868e-02 + s * (1.26171219808761642112e-01 + s * (
+                1.36370839120290507362e-02 + s * 1.19844998467991074170e-02)))))
+        out[mid] = xp.copysign(8.45062911510467529297e-01 + p / q, x[mid])
+    tail = (a >= 1.25) & (a < 6)
+    if tail.any():  # erfc(x) = exp(-x^2 - 0.5625 + R(1/x^2) / S(1/x^2)) / x
+        v = a[tail]
+        s = 1 / (v * v)
+        near = v < 1 / 0.35
+        r = xp.where(near, -9.86494403484714822705e-03 + s * (-6.93858572707181764372e-01 + s * (
+            -1.05586262253232909814e+01 + s * (-6.23753324503260060396e+01 + s * (
+                -1.62396669462573470355e+02 + s * (-1.84605092906711035994e+02 + s * (
+                    -8.12874355063065934246e+01 + s * -9.81432934416914548592e+00)))))),
+            -9.86494292470009928597e-03 + s * (-7.99283237680523006574e-01 + s * (
+                -1.77579549177547519889e+01 + s * (-1.60636384855821916062e+02 + s * (
+                    -6.37566443368389627722e+02 + s * (-1.02509513161107724954e+03 + s * (
+                        -4.83519191608651397019e+02)))))))
+        q = xp.where(near, 1.0 + s * (1.96512716674392571292e+01 + s * (
+            1.37657754143519042600e+02 + s * (4.34565877475229228821e+02 + s * (
+                6.45387271733267880336e+02 + s * (4.29008140027567833386e+02 + s * (
+                    1.08635005541779435134e+02 + s * (6.57024977031928170135e+00 + s * (
+                        -6.04244152148580987438e-02)))))))),
+            1.0 + s * (3.03380607434824582924e+01 + s * (3.25792512996573918826e+02 + s * (
+                1.53672958608443695994e+03 + s * (3.19985821950859553908e+03 + s * (
+                    2.55305040643316442583e+03 + s * (4.74528541206955367215e+02 + s * (
+                        -2.24409524465858183362e+01))))))))
+        erfc = xp.exp(-v * v - 0.5625 + r / q) / v
+        out[tail] = xp.copysign(1 - erfc, x[tail])
+    big = ~(small | mid | tail)  # |x| >= 6 and NaN: erf is +-1 to double precision
+    if big.any():
+        out[big] = xp.sign(x[big])
+    return out
+
+
+_SQRT_HALF = 0.7071067811865476  # 1 / sqrt(2)
+_INV_SQRT_2PI = 0.3989422804014327  # 1 / sqrt(2 pi)
+_SQRT_2_OVER_PI = 0.7978845608028654  # sqrt(2 / pi)
+_GELU_CUBIC = 0.044715
+
+
+class Gelu(Function):
+    """``x * Phi(x)`` with ``Phi`` the standard normal CDF, exact (erf) or tanh-approximated."""
+
+    def forward(self, x, approximate="none"):
+        self.x, self.approximate = x, approximate
+        if approximate == "tanh":
+            self.t = t = xp.tanh((x + x * x * x * _GELU_CUBIC) * _SQRT_2_OVER_PI)
+            return x * (1 + t) * 0.5
+        self.cdf = cdf = (1 + erf_array(x * _SQRT_HALF)) * 0.5
+        return x * cdf
+
+    def backward(self, g):
+        x = self.x
+        if self.approximate == "tanh":
+            # d/dx = (1 + t) / 2 + x (1 - t^2) sqrt(2/pi) (1 + 3 c x^2) / 2
+            t = self.t
+            inner = (1 + x * x * (3 * _GELU_CUBIC)) * _SQRT_2_OVER_PI
+            return (g * ((1 + t) * 0.5 + x * (1 - t * t) * inner * 0.5),)
+        # d/dx = Phi(x) + x phi(x)
+        return (g * (self.cdf + x * xp.exp(x * x * -0.5) * _INV_SQRT_2PI),)
+
+
+class Silu(Function):
+    def forward(self, x):
+        self.x = x
+        self.s = s = stable_sigmoid(x)
+        return x * s
+
+    def backward(self, g):
+        # d (x s) = s (1 + x (1 - s))
+        s = self.s
+        return (g * s * (1 + self.x * (1 - s)),)
+
+
+class Swish(Function):
+    """``x * sigmoid(beta * x)`` with a differentiable ``beta`` (a tensor or a number)."""
+
+    def forward(self, x, beta):
+        self.x, self.beta = x, beta
+        self.s = s = stable_sigmoid(x * beta)
+        return x * s
+
+    def backward(self, g):
+        x, s, beta = self.x, self.s, self.beta
+        ds = s * (1 - s)  # sigmoid' at beta x
+        gx = g * (s + x * beta * ds)
+        gbeta = g * x * x * ds if self.needs_input_grad(1) else None
+        return gx, gbeta
+
+
+class Mish(Function):
+    def forward(self, x):
+        self.x = x
+        self.t = t = xp.tanh(stable_softplus(x))
+        return x * t
+
+    def backward(self, g):
+        # d (x tanh(softplus x)) = t + x (1 - t^2) sigmoid(x)
+        t, x = self.t, self.x
+        return (g * (t + x * (1 - t * t) * stable_sigmoid(x)),)
+
+
+class Softplus(Function):
+    """``log(1 + exp(beta x)) / beta``, and ``x`` itself where ``beta x > threshold``."""
+
+    def forward(self, x, beta=1.0, threshold=20.0):
+        z = x * beta
+        self.z, self.linear = z, z > threshold
+        return xp.where(self.linear, x, stable_softplus(z) / beta)
+
+    def backward(self, g):
+        # d/dx = sigmoid(beta x) on the curved part, 1 on the linear part
+        return (xp.where(self.linear, g, g * stable_sigmoid(self.z)),)
+
+
+class Hardsigmoid(Function):
+    def forward(self, x):
+        self.inside = (x > -3) & (x < 3)
+        return xp.clip(x * (1 / 6) + 0.5, 0, 1)
+
+    def backward(self, g):
+        return (g * self.inside * (1 / 6),)
+
+
+class Hardswish(Function):
+    def forward(self, x):
+        self.x = x
+        return x * xp.clip(x + 3, 0, 6) * (1 / 6)
+
+    def backward(self, g):
+        # 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (PyTorch's one-sided edges)
+        x = self.x
+        slope = xp.where(x < -3, 0, xp.where(x <= 3, x * (1 / 3) + 0.5, 1)).astype(x.dtype)
+        return (g * slope,)
+
+
+class Softsign(Function):
+    def forward(self, x):
+        self.d = d = 1 + xp.abs(x)
+        return x / d
+
+    def backward(self, g):
+        # d (x / (1 + |x|)) = 1 / (1 + |x|)^2
+        return (g / (self.d * self.d),)
+
+
+class Prelu(Function):
+    """``x`` above 0, ``w * x`` below, one learnable slope per channel (dimension 1)."""
+
+    def forward(self, x, w):
+        self.axis = 1 if x.ndim >= 2 else 0
+        self.w_shape = w.shape
+        if w.size == 1:
+            w = w.reshape(())
+        else:
+            if x.ndim == 0 or x.shape[self.axis] != w.size:
+                raise ValueError(
+                    f"prelu: weight has {w.size} slopes but the input's channel dimension "
+                    f"{self.axis} has size {x.shape[self.axis] if x.ndim else 'none'} "
+                    f"(input shape {tuple(x.shape)})"
+                )
+            w = w.reshape((-1,) + (1,) * (x.ndim - 1 - self.axis))
+        self.x, self.w = x, w
+        self.pos = pos = x > 0
+        return xp.where(pos, x, x * w)
+
+    def backward(self, g):
+        x, w, pos = self.x, self.w, self.pos
+        gx = xp.where(pos, g, g * w)
+        gw = None
+        if self.needs_input_grad(1):
+            # d/dw = x where x <= 0, summed over everything but the channel
+            full = xp.where(pos, 0, g * x)
+            axes = None if w.ndim == 0 else tuple(i for i in range(x.ndim) if i != self.axis)
+            gw = full.sum(axis=axes).reshape(self.w_shape).astype(x.dtype, copy=False)
+        return gx, gw
