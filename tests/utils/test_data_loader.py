@@ -13,6 +13,7 @@ from ember.utils.data import (
     Dataset,
     IterableDataset,
     RandomSampler,
+    Sampler,
     SequentialSampler,
     Subset,
     SubsetRandomSampler,
@@ -314,6 +315,23 @@ def test_random_samplers():
     assert set(drawn) <= {0, 1, 2} and len(drawn) == 50
     sub = list(SubsetRandomSampler([10, 20, 30], generator=_seeded(0)))
     assert sorted(sub) == [10, 20, 30]
+
+
+def test_custom_sampler_defining_only_iter_drives_the_loader():
+    class EvenFirst(Sampler):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter([*range(0, self.n, 2), *range(1, self.n, 2)])
+
+        def __len__(self):
+            return self.n
+
+    loader = DataLoader(TensorDataset(*_data(6)), batch_size=4, sampler=EvenFirst(6))
+    assert [yb.tolist() for _, yb in loader] == [[0, 2, 4, 1], [3, 5]]
+    with pytest.raises(NotImplementedError, match="must define __iter__"):
+        iter(Sampler())
 
 
 def test_weighted_sampler_follows_the_weights():
