@@ -11,6 +11,7 @@ import numpy
 from ember.backend import to_numpy, xp
 from ember.dtypes import as_dtype, bool_, float32, int64  # noqa: F401
 
+
 class device:  # noqa: N801  (PyTorch's name)
     """Where a tensor lives. Ember computes on ``cpu`` (``cuda`` with the CuPy backend)."""
 
@@ -260,8 +261,13 @@ class Tensor:
     # ------------------------------------------------------------------- printing
     def __repr__(self):
         a = to_numpy(self.array)
+        mode = "maxprec_equal"
+        if a.dtype.kind == "f":
+            finite = a[numpy.isfinite(a)]
+            if finite.size and (finite != numpy.round(finite)).any():
+                mode = "fixed"  # PyTorch prints 4 decimals unless every value is whole
         body = numpy.array2string(a, separator=", ", prefix="tensor(", precision=4,
-                                  floatmode="maxprec_equal" if a.dtype.kind == "f" else "maxprec")
+                                  floatmode=mode)
         extras = []
         if a.dtype not in (float32, int64, bool_) or a.size == 0:
             extras.append(f"dtype=ember.{a.dtype}")
