@@ -8,3 +8,4 @@ from ember.nn.functional.normalization import *  # noqa: F401,F403
 from ember.nn.functional.pooling import *  # noqa: F401,F403
 from ember.nn.functional.sparse import *  # noqa: F401,F403
 from ember.nn.functional.upsampling import *  # noqa: F401,F403
+from ember.ops.padding import pad  # noqa: F401,E402  (core op, re-exported as F.pad)
