@@ -24,7 +24,7 @@ def to_numpy_array(x) -> np.ndarray:
     return np.asarray(to_numpy(x) if hasattr(x, "__array__") else x)
 
 
-def _labels(y, fn: str, arg: str) -> np.ndarray:
+def as_labels(y, fn: str, arg: str) -> np.ndarray:
     """1-D labels from labels, one-hot rows or per-class scores."""
     a = to_numpy_array(y)
     if a.ndim == 2 and a.shape[1] == 1:
@@ -38,7 +38,7 @@ def _labels(y, fn: str, arg: str) -> np.ndarray:
 
 
 def _pair(y_true, y_pred, fn: str) -> tuple[np.ndarray, np.ndarray]:
-    t, p = _labels(y_true, fn, "y_true"), _labels(y_pred, fn, "y_pred")
+    t, p = as_labels(y_true, fn, "y_true"), as_labels(y_pred, fn, "y_pred")
     if t.shape[0] != p.shape[0]:
         raise ValueError(f"{fn}: y_true and y_pred hold different numbers of samples "
                          f"({t.shape[0]} and {p.shape[0]})")
