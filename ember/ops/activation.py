@@ -111,7 +111,8 @@ class Hardtanh(Function):
 
 class LeakyRelu(Function):
     def forward(self, x, negative_slope=0.01):
-        self.pos, self.slope = pos = x > 0, negative_slope
+        self.pos = pos = x > 0
+        self.slope = negative_slope
         return xp.where(pos, x, x * negative_slope)
 
     def backward(self, g):
@@ -314,18 +315,17 @@ class Prelu(Function):
     """``x`` above 0, ``w * x`` below, one learnable slope per channel (dimension 1)."""
 
     def forward(self, x, w):
-        self.axis = 1 if x.ndim >= 2 else 0
         self.w_shape = w.shape
         if w.size == 1:
             w = w.reshape(())
         else:
-            if x.ndim == 0 or x.shape[self.axis] != w.size:
+            if x.ndim < 2 or x.shape[1] != w.size:
                 raise ValueError(
-                    f"prelu: weight has {w.size} slopes but the input's channel dimension "
-                    f"{self.axis} has size {x.shape[self.axis] if x.ndim else 'none'} "
-                    f"(input shape {tuple(x.shape)})"
+                    f"prelu: weight has {w.size} slopes but the input's channel dimension 1 "
+                    f"has size {x.shape[1] if x.ndim >= 2 else 1} (input shape "
+                    f"{tuple(x.shape)}); use one slope for inputs of fewer than 2 dimensions"
                 )
-            w = w.reshape((-1,) + (1,) * (x.ndim - 1 - self.axis))
+            w = w.reshape((-1,) + (1,) * (x.ndim - 2))
         self.x, self.w = x, w
         self.pos = pos = x > 0
         return xp.where(pos, x, x * w)
@@ -337,6 +337,6 @@ class Prelu(Function):
         if self.needs_input_grad(1):
             # d/dw = x where x <= 0, summed over everything but the channel
             full = xp.where(pos, 0, g * x)
-            axes = None if w.ndim == 0 else tuple(i for i in range(x.ndim) if i != self.axis)
+            axes = None if w.ndim == 0 else tuple(i for i in range(x.ndim) if i != 1)
             gw = full.sum(axis=axes).reshape(self.w_shape).astype(x.dtype, copy=False)
         return gx, gw
