@@ -13,6 +13,7 @@ calls per parameter and nothing is recorded by autograd.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -50,7 +51,8 @@ class Optimizer:
 
     def __init__(self, params: Iterable, defaults: dict[str, Any]):
         self.defaults = dict(defaults)
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        # PyTorch's layout: a parameter without state reads as {}
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         self._scratch: dict[tuple, Any] = {}
         if isinstance(params, Tensor):
@@ -113,9 +115,9 @@ class Optimizer:
                 grad = p.grad.array
                 if maximize:
                     grad = -grad
-                state = self.state.get(p)
-                if state is None:
-                    state = self.state[p] = self.init_state(p.array, group)
+                state = self.state[p]
+                if not state:
+                    state.update(self.init_state(p.array, group))
                 self.update(p.array, grad, state, group)
         return loss
 
@@ -179,7 +181,7 @@ class Optimizer:
         state = {}
         for group in self.param_groups:
             for p in group["params"]:
-                if p in self.state:
+                if self.state.get(p):
                     state[index[id(p)]] = {
                         k: to_numpy(v).copy() if hasattr(v, "shape") else v
                         for k, v in self.state[p].items()
@@ -199,7 +201,7 @@ class Optimizer:
         by_index = {}
         for s, g in zip(saved, self.param_groups):
             by_index.update(zip(s["params"], g["params"]))
-        self.state = {}
+        self.state = defaultdict(dict)
         for idx, values in state_dict["state"].items():
             p = by_index[int(idx)]
             self.state[p] = {k: _restore(k, v, p.array) for k, v in values.items()}
