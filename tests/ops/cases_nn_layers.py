@@ -1,0 +1,72 @@
+"""Registry cases for the layer primitives: linear, bilinear, batch/layer/group norm,
+embedding (``ember.nn.functional``'s fused ops). Each runs in gradcheck and torch parity."""
+# ruff: noqa: N803  (``T`` stands for the library, ember or torch, in every case)
+from __future__ import annotations
+
+from tests.ops.cases import case, normal, rand_shape
+
+
+def _linear(bias=True):
+    def sample(rng):
+        lead = rand_shape(rng, 0, 2)
+        n_in, n_out = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+        arrays = [normal(rng, lead + (n_in,)), normal(rng, (n_out, n_in))]
+        return arrays + [normal(rng, (n_out,))] if bias else arrays
+
+    return sample
+
+
+def _bilinear(rng):
+    lead = (int(rng.integers(1, 4)),)
+    i1, i2, o = (int(rng.integers(1, 4)) for _ in range(3))
+    return [normal(rng, lead + (i1,)), normal(rng, lead + (i2,)), normal(rng, (o, i1, i2)),
+            normal(rng, (o,))]
+
+
+def _channels(min_dims, max_dims, c=3):
+    """(N, C, *) input with N * spatial >= 2 (batch statistics need two values) and
+    per-channel weight and bias."""
+    def sample(rng):
+        nd = int(rng.integers(min_dims, max_dims + 1))
+        shape = (int(rng.integers(2, 4)), c) + tuple(int(rng.integers(1, 4))
+                                                     for _ in range(nd - 2))
+        return [normal(rng, shape) * 2 + 0.5, normal(rng, (c,)), normal(rng, (c,))]
+
+    return sample
+
+
+def _layer(norm_dims):
+    def sample(rng):
+        tail = tuple(int(rng.integers(2, 5)) for _ in range(norm_dims))
+        lead = rand_shape(rng, 0, 2)
+        return [normal(rng, lead + tail) * 3 - 1, normal(rng, tail), normal(rng, tail)]
+
+    return sample
+
+
+def _embedding(rng):
+    n, d = int(rng.integers(2, 7)), int(rng.integers(1, 5))
+    idx = rng.integers(0, n, rand_shape(rng, 1, 3))
+    idx.reshape(-1)[0] = idx.reshape(-1)[-1]  # at least one repeated index when size > 1
+    return [idx, normal(rng, (n, d))]
+
+
+def _F(T):
+    return T.nn.functional
+
+
+case("linear", lambda T, x, w, b: _F(T).linear(x, w, b), _linear())
+case("linear_nobias", lambda T, x, w: _F(T).linear(x, w), _linear(bias=False))
+case("bilinear", lambda T, a, b, w, c: _F(T).bilinear(a, b, w, c), _bilinear)
+case("batch_norm_train", lambda T, x, w, b: _F(T).batch_norm(x, None, None, w, b, True, 0.1,
+                                                             1e-5), _channels(2, 4))
+case("batch_norm_eval", lambda T, x, w, b: _F(T).batch_norm(
+    x, T.zeros(3, dtype=x.dtype) + 0.3, T.ones(3, dtype=x.dtype) * 1.7, w, b, False),
+    _channels(2, 4))
+case("layer_norm", lambda T, x, w, b: _F(T).layer_norm(x, tuple(w.shape), w, b), _layer(1))
+case("layer_norm_2d", lambda T, x, w, b: _F(T).layer_norm(x, tuple(w.shape), w, b), _layer(2))
+case("group_norm", lambda T, x, w, b: _F(T).group_norm(x, 2, w, b), _channels(2, 4, c=4))
+case("embedding", lambda T, i, w: _F(T).embedding(i, w), _embedding)
+# the padding row gets no gradient although the output depends on it: torch parity only
+case("embedding_padding", lambda T, i, w: _F(T).embedding(i, w, padding_idx=0), _embedding,
+     gradcheck=False)
