@@ -5,7 +5,7 @@ add up where one element was selected several times (repeated indices).
 """
 from __future__ import annotations
 
-from ember.autograd import Function
+from ember.autograd import Function, Symbolic
 from ember.backend import xp
 from ember.errors import shape_error
 from ember.tensor import Tensor
@@ -15,6 +15,12 @@ def _is_basic(key):
     """Whether ``key`` uses only ints, slices, None and Ellipsis (a view, no repeats)."""
     parts = key if isinstance(key, tuple) else (key,)
     return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in parts)
+
+
+def _rows_then_slices(key):
+    """Whether ``key`` is ``(integer array, slice, slice, ...)``."""
+    return (isinstance(key, tuple) and len(key) > 1 and isinstance(key[0], xp.ndarray)
+            and key[0].dtype.kind in "iu" and all(isinstance(k, slice) for k in key[1:]))
 
 
 def scatter_rows(index, g, rows):
@@ -52,8 +58,17 @@ class Index(Function):
             out = xp.zeros(self.shape, self.dtype)
             out[key] = g
             return (out,)
-        if (isinstance(key, xp.ndarray) and key.dtype.kind in "iu" and len(self.shape)):
-            return (scatter_rows(key, g, self.shape[0]),)  # e.g. an embedding lookup
+        if isinstance(key, xp.ndarray) and len(self.shape):
+            if key.dtype == xp.bool_:  # a mask selects each element at most once
+                out = xp.zeros(self.shape, self.dtype)
+                out[key] = g
+                return (out,)
+            if key.dtype.kind in "iu":
+                return (scatter_rows(key, g, self.shape[0]),)  # e.g. an embedding lookup
+        if _rows_then_slices(key):  # x[idx, :] and x[idx, a:b]
+            out = xp.zeros(self.shape, self.dtype)
+            out[(slice(None),) + key[1:]] = scatter_rows(key[0], g, self.shape[0])
+            return (out,)
         out = xp.zeros(self.shape, self.dtype)
         xp.add.at(out, key, g)  # repeated indices accumulate
         return (out,)
@@ -228,11 +243,12 @@ def scatter_add(input, dim, index, src):  # noqa: A002
 
 def masked_fill(input, mask, value):  # noqa: A002
     """``value`` where ``mask`` (bool, broadcast to the input) is true, the input elsewhere."""
-    if isinstance(value, Tensor):  # a 0-d tensor value: it may carry a gradient
+    if isinstance(value, (Tensor, Symbolic)):  # a 0-d tensor value: it may carry a gradient
         from ember.ops.elementwise import where
 
         return where(mask, value.to(input.dtype), input)
-    m = mask.array if isinstance(mask, Tensor) else xp.asarray(mask)
+    m = mask.array if isinstance(mask, Tensor) else (
+        mask if isinstance(mask, Symbolic) else xp.asarray(mask))  # graph mode records it
     return MaskedFill.apply(input, m, value=value)
 
 
@@ -245,6 +261,9 @@ def masked_select(input, mask):  # noqa: A002
     """The elements where ``mask`` is true, as a 1-D tensor."""
     from ember.ops.shape import broadcast_to
 
+    if isinstance(mask, Symbolic):  # graph mode: a mask computed in the graph is an input
+        shape = xp.broadcast_shapes(tuple(mask.shape), tuple(input.shape))
+        return Index.apply(broadcast_to(input, shape), key=broadcast_to(mask, shape))
     m = mask.array if isinstance(mask, Tensor) else xp.asarray(mask)
     if m.shape != tuple(input.shape):
         try:

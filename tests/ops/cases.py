@@ -270,6 +270,8 @@ case("index_int_array", lambda T, a, i: a[i], lambda rng: [
     normal(rng, (5,) + rand_shape(rng, 0, 2)), rng.integers(-5, 5, rand_shape(rng, 0, 2))])
 case("index_arrays_2d", lambda T, a, i, j: a[i, j] + a[:, j].sum(), lambda rng: [
     normal(rng, (3, 4)), rng.integers(0, 3, 6), rng.integers(0, 4, 6)])
+case("index_rows_slices", lambda T, a, i: a[i, 1:] * a[i, :, ::2].sum(), lambda rng: [
+    normal(rng, (4, 3, 2)), rng.integers(-4, 4, rand_shape(rng, 1, 2))])
 case("index_array_dim1", lambda T, a, i: a[..., i], lambda rng: [
     normal(rng, (2, 4)), rng.integers(0, 4, 7)])
 case("masked_select", lambda T, a, b: T.masked_select(a, b > 0), binary())
