@@ -5,7 +5,7 @@ indices accumulate (sorted once, then summed run by run: ``ember.ops.index.scatt
 """
 from __future__ import annotations
 
-from ember.autograd import Function, no_grad
+from ember.autograd import Function, Symbolic, no_grad
 from ember.backend import xp
 from ember.errors import shape_error
 from ember.ops.index import one_hot, scatter_rows
@@ -69,7 +69,8 @@ def embedding(input, weight, padding_idx: int | None = None,  # noqa: A002
 
     Shape: output (*, embedding_dim).
     """
-    idx = input.array if isinstance(input, Tensor) else xp.asarray(input)
+    idx = input.array if isinstance(input, Tensor) else (
+        input if isinstance(input, Symbolic) else xp.asarray(input))  # graph mode records it
     n = weight.shape[0]
     if padding_idx is not None:
         if not -n <= padding_idx < n:
