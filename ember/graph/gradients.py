@@ -14,8 +14,17 @@ from ember.graph.kernels import Kernel
 from ember.graph.tensor import Tensor
 from ember.tensor import Tensor as EagerTensor
 
-# what ``Function.needs_input_grad`` sees for an input that wants a gradient
-_WANTS_GRAD = EagerTensor._wrap(xp.zeros(()), requires_grad=True)
+_wrap = EagerTensor._wrap
+
+
+def _parents(vals, ins, wants):
+    """What eager mode leaves in ``fn.parents``: the inputs as tensors, flagged with
+    ``requires_grad`` where a gradient is wanted (``needs_input_grad`` reads it)."""
+    out = []
+    for s, w in zip(ins, wants):
+        v = vals[s]
+        out.append(_wrap(v, w) if isinstance(v, xp.ndarray) else v)
+    return tuple(out)
 
 
 def _differentiable(op) -> bool:
@@ -110,11 +119,11 @@ class Gradients(Kernel):
         outs = builder.outputs(op)
         plan = []
         for p in path:
-            markers = tuple(_WANTS_GRAD if isinstance(t, Symbolic) and id(t) in reached
-                            else None for t in builder.canonical_inputs(p))
+            wants = tuple(isinstance(t, Symbolic) and id(t) in reached
+                          for t in builder.canonical_inputs(p))
             ins = builder.slots_of(p)
-            builder.use([i for i, m in zip(ins, markers) if m is not None])
-            plan.append((builder.keep(p), ins, builder.outputs(p), markers))
+            builder.use(ins)  # backward may read its inputs (``parents``) and their shapes
+            plan.append((builder.keep(p), ins, builder.outputs(p), wants))
         plan.reverse()
         wanted = set(xs)
 
@@ -133,7 +142,7 @@ class Gradients(Kernel):
 
             for y, gy in seeds:
                 add(y, xp.ones_like(vals[y]) if gy is None else vals[gy])
-            for k, ins, outs_p, markers in plan:
+            for k, ins, outs_p, wants in plan:
                 gs = [grads.pop(o, None) for o in outs_p]
                 for o, g in zip(outs_p, gs):
                     if o in wanted and g is not None:
@@ -141,10 +150,10 @@ class Gradients(Kernel):
                 if all(g is None for g in gs):
                     continue
                 fn = saved[k]
-                fn.parents = markers
+                fn.parents = _parents(vals, ins, wants)
                 in_grads = fn.backward(*gs)
-                for slot, g, m in zip(ins, in_grads, markers):
-                    if g is None or m is None:
+                for slot, g, w in zip(ins, in_grads, wants):
+                    if g is None or not w:
                         continue
                     shape = vals[slot].shape
                     if g.shape != shape:

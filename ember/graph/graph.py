@@ -9,7 +9,6 @@ of fresh instances of that class.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import threading
 
 from ember.autograd import Symbolic
@@ -30,10 +29,11 @@ class Operation:
     """
 
     __slots__ = ("graph", "name", "op_class", "inputs", "attrs", "outputs", "id",
-                 "control_inputs", "__weakref__")
+                 "control_inputs", "n_lifted", "__weakref__")
 
-    def __init__(self, graph, name, op_class, inputs, attrs, control_inputs=()):
+    def __init__(self, graph, name, op_class, inputs, attrs, control_inputs=(), n_lifted=0):
         self.graph = graph
+        self.n_lifted = n_lifted
         self.name = name
         self.op_class = op_class
         self.inputs = tuple(inputs)
@@ -104,7 +104,7 @@ class Graph:
             self._scope.pop()
 
     def add_op(self, op_class, inputs=(), attrs=None, name=None, outputs=None,
-               control_inputs=()):
+               control_inputs=(), n_lifted=0):
         """Create an op and its output tensors.
 
         ``outputs`` is a list of ``(shape, dtype)`` per output; when None they are
@@ -116,11 +116,15 @@ class Graph:
             raise RuntimeError("Graph is finalized and cannot be modified.")
         attrs = {} if attrs is None else attrs
         if outputs is None:
-            outputs = infer_outputs(op_class, inputs, attrs)
+            outputs = infer_outputs(op_class, inputs, attrs, n_lifted)
+            if outputs is None:
+                raise ValueError(
+                    f"{op_class.__name__}: the number of outputs depends on input shapes that "
+                    f"are unknown until run time; give the placeholders full shapes")
         with self._lock:
             op = Operation(self, self.unique_name(name or getattr(
                 op_class, "type_name", op_class.__name__)), op_class, inputs, attrs,
-                control_inputs)
+                control_inputs, n_lifted)
             op.id = len(self.operations)
             op.outputs = tuple(Tensor(op, i, shape, dtype)
                                for i, (shape, dtype) in enumerate(outputs))
@@ -144,8 +148,14 @@ class Graph:
                 ins.append(self.capture(t))
             else:
                 ins.append(t)
-        op = self.add_op(op_class, ins, attrs)
-        return op.outputs[0] if len(op.outputs) == 1 else op.outputs
+        lifted = []
+        attrs = _lift(attrs, lifted)
+        for t in lifted:
+            if t.graph is not self:
+                raise ValueError(f"{op_class.__name__}: {t!r} must be from the same graph as "
+                                 f"{first!r}; tensors from two graphs cannot be mixed")
+        op = self.add_op(op_class, ins + lifted, attrs, n_lifted=len(lifted))
+        return op.outputs[0] if op_class.n_out == 1 else op.outputs
 
     def capture(self, tensor):
         """The graph tensor standing for an eager tensor used in this graph.
@@ -221,9 +231,53 @@ class Graph:
         return f"<ember.graph.Graph with {len(self.operations)} operations>"
 
 
+class Lifted:
+    """Stands in an op's attributes for a graph tensor passed there (``x[mask]``)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+    def __repr__(self):
+        return f"<input {self.index}>"
+
+
+def _lift(value, lifted):
+    """``value`` with graph tensors replaced by ``Lifted`` markers (appended to ``lifted``)."""
+    if isinstance(value, Symbolic):
+        lifted.append(value)
+        return Lifted(len(lifted) - 1)
+    if isinstance(value, dict):
+        return {k: _lift(v, lifted) for k, v in value.items()}
+    if isinstance(value, (tuple, list)) and any(isinstance(v, (Symbolic, tuple, list))
+                                                for v in value):
+        return type(value)(_lift(v, lifted) for v in value)
+    return value
+
+
+def bind(attrs, values):
+    """Attributes with each ``Lifted`` marker replaced by its run-time value."""
+    if isinstance(attrs, Lifted):
+        return values[attrs.index]
+    if isinstance(attrs, dict):
+        return {k: bind(v, values) for k, v in attrs.items()}
+    if isinstance(attrs, (tuple, list)) and any(isinstance(v, (Lifted, tuple, list))
+                                                for v in attrs):
+        return type(attrs)(bind(v, values) for v in attrs)
+    return attrs
+
+
+def split_call(op, arrays):
+    """``(positional arrays, attrs)`` for calling ``op``'s forward on its input values."""
+    if not op.n_lifted:
+        return arrays, op.attrs
+    n = len(arrays) - op.n_lifted
+    return arrays[:n], bind(op.attrs, arrays[n:])
+
+
 _stack = []
 _default = [Graph()]
-_ids = itertools.count()
 
 
 def get_default_graph() -> Graph:

@@ -3,8 +3,9 @@
 Graph mode writes no op twice, so it has no shape functions either. Instead an op's
 output shapes and dtypes are found by running its eager ``forward`` once on stand-in
 arrays: zeros of the inputs' static shapes (constants use their real values). A ``None``
-dimension (a batch size fed later) is probed twice, as 2 and as 3: output dimensions
-that agree are static, the others stay ``None``. With fully known shapes a shape or type
+dimension (a batch size fed later) is probed twice, as 2 and as 3 (and zeros then
+ones, which exposes value-dependent sizes such as a boolean mask's count): output
+dimensions that agree are static, the others stay ``None``. With fully known shapes a shape or type
 error is raised at once, naming the op, as TF1 does when a graph is built; with unknown
 dimensions errors are left for feed time. Probing draws no random numbers from the
 caller's point of view: the default generator's state is restored afterwards.
@@ -18,11 +19,13 @@ from ember.backend import xp
 from ember.errors import ShapeError
 from ember.random import default_generator
 
+# op classes seen drawing random numbers: never folded or merged (``optimize``)
+RANDOM_OPS = set()
 # inputs larger than this (elements) are not probed: their outputs stay unknown
 PROBE_LIMIT = 1 << 22
 
 
-def infer_outputs(op_class, inputs, attrs):
+def infer_outputs(op_class, inputs, attrs, n_lifted=0):
     """``[(shape, dtype)]`` per output of ``op_class`` on ``inputs``; ``None`` if unknown.
 
     ``shape`` is a tuple whose entries may be ``None`` (an unknown dimension), or
@@ -32,7 +35,7 @@ def infer_outputs(op_class, inputs, attrs):
     if custom is not None:
         return custom(inputs, attrs)
     n_out = getattr(op_class, "n_out", 1)
-    unknown = [(None, None)] * n_out
+    unknown = None if n_out < 0 else [(None, None)] * n_out
     partial = False
     for t in inputs:
         if isinstance(t, Symbolic):
@@ -44,11 +47,17 @@ def infer_outputs(op_class, inputs, attrs):
                 size *= 3 if d is None else d
             if size > PROBE_LIMIT:
                 return unknown
+    # a second probe with ones: dimensions that depend on values (a boolean mask's count)
+    # differ between the two probes and stay unknown
     if not partial:
-        return _probe(op_class, inputs, attrs, 1, strict=True) or unknown
-    two = _probe(op_class, inputs, attrs, 2, strict=False)
-    three = _probe(op_class, inputs, attrs, 3, strict=False)
-    if two is None or three is None:
+        two = _probe(op_class, inputs, attrs, n_lifted, 1, 0, strict=True)
+        if two is None:
+            return unknown
+        three = _probe(op_class, inputs, attrs, n_lifted, 1, 1, strict=False) or two
+    else:
+        two = _probe(op_class, inputs, attrs, n_lifted, 2, 0, strict=False)
+        three = _probe(op_class, inputs, attrs, n_lifted, 3, 1, strict=False)
+    if two is None or three is None or len(two) != len(three):
         return unknown
     out = []
     for (s2, d2), (s3, _) in zip(two, three):
@@ -59,21 +68,28 @@ def infer_outputs(op_class, inputs, attrs):
     return out
 
 
-def _stand_in(t, fill):
+def _stand_in(t, size, value):
     op = t.op
     if op.type == "Const":
         return op.attrs["value"]
-    shape = tuple(fill if d is None else d for d in t._shape)
-    return xp.zeros(shape, t._dtype)
+    shape = tuple(size if d is None else d for d in t._shape)
+    return (xp.ones if value else xp.zeros)(shape, t._dtype)
 
 
-def _probe(op_class, inputs, attrs, fill, strict):
-    arrays = [_stand_in(t, fill) if isinstance(t, Symbolic) else t for t in inputs]
+def _probe(op_class, inputs, attrs, n_lifted, size, value, strict):
+    arrays = [_stand_in(t, size, value) if isinstance(t, Symbolic) else t for t in inputs]
+    if n_lifted:
+        from ember.graph.graph import bind
+
+        attrs = bind(attrs, arrays[len(arrays) - n_lifted:])
+        arrays = arrays[:len(arrays) - n_lifted]
     state = default_generator.get_state()
     try:
         with warnings.catch_warnings(), xp.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             result = op_class().forward(*arrays, **attrs)
+            if default_generator.get_state() != state:
+                RANDOM_OPS.add(op_class)
     except (ShapeError, TypeError, IndexError):
         if strict:
             raise
@@ -82,7 +98,7 @@ def _probe(op_class, inputs, attrs, fill, strict):
         return None
     finally:
         default_generator.set_state(state)
-    results = result if getattr(op_class, "n_out", 1) > 1 else (result,)
+    results = result if getattr(op_class, "n_out", 1) != 1 else (result,)
     out = []
     for r in results:
         r = xp.asarray(r)

@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 
 from ember.autograd import Function, Symbolic
 from ember.backend import xp
+from ember.graph.graph import split_call
+from ember.graph.infer import RANDOM_OPS
+from ember.random import default_generator
 
 # constants up to this many elements take part in CSE (compared by their bytes)
 CSE_CONST_LIMIT = 4096
@@ -59,7 +62,8 @@ def _freeze(v):
 
 
 def _is_pure_function(cls) -> bool:
-    return issubclass(cls, Function) and not getattr(cls, "stateful", False)
+    return (issubclass(cls, Function) and not getattr(cls, "stateful", False)
+            and cls not in RANDOM_OPS)
 
 
 def optimize(ops, targets, fed, protected=frozenset(), barriers=frozenset()) -> Optimized:
@@ -113,13 +117,19 @@ def optimize(ops, targets, fed, protected=frozenset(), barriers=frozenset()) -> 
 
 
 def _fold(op, arrays):
+    args, attrs = split_call(op, arrays)
+    state = default_generator.get_state()
     try:
         with warnings.catch_warnings(), xp.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            out = op.op_class().forward(*arrays, **op.attrs)
+            out = op.op_class().forward(*args, **attrs)
     except Exception:  # noqa: BLE001  (left to run time, where the error names the node)
         return None
-    return out if op.op_class.n_out > 1 else (out,)
+    if default_generator.get_state() != state:  # random: must draw at every run
+        default_generator.set_state(state)
+        RANDOM_OPS.add(op.op_class)
+        return None
+    return out if op.op_class.n_out != 1 else (out,)
 
 
 def _live_ops(ops, targets, alias, folded, fed):

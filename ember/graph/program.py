@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ember.autograd import Function, Symbolic
 from ember.graph.gradients import Gradients
+from ember.graph.graph import split_call
 from ember.graph.optimize import optimize
 
 
@@ -169,6 +170,17 @@ def compile_function(program, op):
     k = program.saved_index(op)
     ins = program.inputs(op)
     outs = program.outputs(op)
+    if op.n_lifted:  # graph tensors passed in attributes (``x[mask]``): bound per run
+        def step_lifted(vals, saved):
+            fn = cls()
+            args, kw = split_call(op, [vals[i] for i in ins])
+            out = fn.forward(*args, **kw)
+            for o, v in zip(outs, (out,) if cls.n_out == 1 else out):
+                vals[o] = v
+            if k is not None:
+                saved[k] = fn
+
+        return step_lifted
     if cls.n_out != 1:
         def step_many(vals, saved):
             fn = cls()
