@@ -112,7 +112,7 @@ class CrossEntropy(Function):
     def forward(self, x, target, weight=None, ignore_index=-100, label_smoothing=0.0,
                 reduction="mean"):
         self.shape, self.reduction = x.shape, reduction
-        probs = target.dtype.kind == "f"
+        probs = target.dtype.kind == "f" and target.ndim == x.ndim
         if probs:
             if target.shape != x.shape:
                 raise shape_error("cross_entropy", "a probability target must have the "
@@ -170,7 +170,8 @@ class CrossEntropy(Function):
             return loss.reshape(shape)
         total = loss.sum()
         if self.reduction == "mean":
-            total = total / denom
+            with xp.errstate(invalid="ignore"):  # every target ignored: 0 / 0 = nan, as PyTorch
+                total = total / denom
         return xp.asarray(total, dtype=loss.dtype)
 
     def backward(self, g):
@@ -214,14 +215,17 @@ class NllLoss(Function):
         if reduction == "none":
             return loss.reshape(target.shape)
         total = loss.sum()
-        return xp.asarray(total / denom if reduction == "mean" else total, dtype=x.dtype)
+        if reduction == "mean":
+            with xp.errstate(invalid="ignore"):
+                total = total / denom
+        return xp.asarray(total, dtype=x.dtype)
 
     def backward(self, g):
         t, wt = self.t, self.wt
         col = _scale(g, self.reduction, self.denom).reshape(-1)
         c = self.shape[0] if len(self.shape) == 1 else self.shape[1]
         gx = xp.zeros((t.size, c), self.dtype)
-        gx[xp.arange(t.size), t] = -col if wt is None else -wt * col
+        gx[xp.arange(t.size), t] = -(col if wt is None else wt * col)
         return class_first(gx, self.shape), None, None
 
 
