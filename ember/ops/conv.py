@@ -1,21 +1,23 @@
 """Convolution primitives: ``Conv`` (1-D and 2-D) and ``ConvTranspose``, by im2col + GEMM.
 
-Layout (NCHW throughout, so no activation is ever transposed):
+Layout: inside a convolution, activations are channel-major, (C, N, H, W), so that each
+convolution is ONE large GEMM on contiguous float32 data:
 
-* im2col writes the columns of a batch as ``cols[n, c, i, j, ho, wo] =
-  xpad[n, c, i*dh + ho*sh, j*dw + wo*sw]`` with ``kh*kw`` plain slice copies into a
-  preallocated buffer, never a Python loop over pixels or samples.
-* The output is one batched GEMM over samples and groups:
-  ``out[n, g] = W[g] (O/G, Cg*kh*kw) @ cols[n, g] (Cg*kh*kw, Ho*Wo)``, which lands directly
-  in NCHW order.
-* col2im (the input gradient) is the transpose of im2col: ``kh*kw`` strided slice-adds
-  into a preallocated zero-padded buffer.
+* im2col copies a zero-padded channel-major input into a preallocated column buffer
+  ``cols[c, i, j, n, ho, wo] = xpad[c, n, i*dh + ho*sh, j*dw + wo*sw]`` with ``kh*kw``
+  plain slice copies (never a Python loop over pixels or samples).
+* ``out (O, N*Ho*Wo) = W (O, C*kh*kw) @ cols (C*kh*kw, N*Ho*Wo)``, batched over groups.
+  The result is returned as an (N, O, Ho, Wo) *view* of that channel-major memory;
+  elementwise ops and pooling keep the layout, so the next convolution reads it back
+  without a transposing copy.
+* Backward: ``dW = dY @ cols^T`` and ``dcols = W^T @ dY`` (two more single GEMMs; the
+  transposes are BLAS flags, not copies), then col2im: ``kh*kw`` strided slice-adds into a
+  preallocated zero-padded buffer.
 
-With stride 1 the copies use the "wide row" trick: the output is computed on a grid of
-``Ho`` rows of the padded width ``Wp`` (the last ``Wp - Wo`` columns are discarded), so that
-every column row ``(n, c, i, j)`` is a single contiguous run of the flattened padded input,
-``xflat[n, c, i*dh*Wp + j*dw : ... + Ho*Wp]``. Long runs copy several times faster than
-``Ho`` runs of ``Wo`` floats each.
+With stride 1 the copies use "wide rows": the output is computed on a grid of ``Ho`` rows
+of the padded width ``Wp`` (the last ``Wp - Wo`` columns are discarded), so that each
+column row ``(c, i, j, n)`` is ONE contiguous run of the flattened padded image,
+``xflat[c, n, i*dh*Wp + j*dw : ... + Ho*Wp]``, instead of ``Ho`` runs of ``Wo`` floats.
 
 1-D convolutions are 2-D convolutions with a height of 1; unbatched inputs get a batch of 1.
 """
@@ -23,6 +25,9 @@ from __future__ import annotations
 
 from ember.autograd import Function
 from ember.backend import xp
+
+# Stride-1 convolutions compute on rows of the padded width (see above).
+WIDE_ROWS = True
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -39,6 +44,24 @@ def _as_4d(x, w):
     if x.ndim == 3:
         x = x[None]
     return x, w
+
+
+def _restore(a, shape, w_ndim):
+    """Undo ``_as_4d`` on a (N, C, H, W) result by indexing (a view, never a copy)."""
+    if w_ndim == 3:
+        a = a[:, :, 0]
+    if len(shape) == w_ndim - 1:
+        a = a[0]
+    return a
+
+
+def _grad_4d(g, x_shape, w_ndim):
+    """The output gradient as (N, O, Ho, Wo), the inverse of ``_restore``."""
+    if len(x_shape) == w_ndim - 1:
+        g = g[None]
+    if w_ndim == 3:
+        g = g[:, :, None, :]
+    return g
 
 
 class _Geometry:
@@ -60,94 +83,94 @@ class _Geometry:
                       (self.wp - self.dw * (kw - 1) - 1) // self.sw + 1)
         self.ho, self.wo = out_hw
         # stride 1: rows of the padded width, see the module docstring
-        self.wide = self.sh == 1 and self.sw == 1
+        self.wide = WIDE_ROWS and self.sh == 1 and self.sw == 1
+
+    @property
+    def row(self) -> int:
+        """Columns per output row in the GEMM: Wp with wide rows, Wo otherwise."""
+        return self.wp if self.wide else self.wo
 
 
 def _padded_buffer(geo, dtype):
-    """A zeroed (N, C, Hp*Wp + tail) buffer and its (N, C, Hp, Wp) image view.
+    """A zeroed (C, N, Hp*Wp + tail) buffer and its (C, N, Hp, Wp) image view.
 
     The tail lets the last wide-row run of im2col read ``dw*(kw-1)`` elements past the
     image; those land only in discarded output columns.
     """
     size = geo.hp * geo.wp
     tail = geo.dw * (geo.kw - 1) if geo.wide else 0
-    flat = xp.zeros((geo.n, geo.c, size + tail), dtype)
-    return flat, flat[:, :, :size].reshape(geo.n, geo.c, geo.hp, geo.wp)
+    flat = xp.zeros((geo.c, geo.n, size + tail), dtype)
+    return flat, flat[:, :, :size].reshape(geo.c, geo.n, geo.hp, geo.wp)
 
 
 def _pad_input(x, geo):
-    """``x`` zero-padded to (N, C, Hp*Wp + tail) (flat) and as an image (N, C, Hp, Wp)."""
+    """(N, C, H, W) ``x`` zero-padded, channel-major: flat (C, N, Hp*Wp + tail) and image."""
     flat, img = _padded_buffer(geo, x.dtype)
-    img[:, :, geo.pt:geo.pt + geo.h, geo.pl:geo.pl + geo.w] = x
+    img[:, :, geo.pt:geo.pt + geo.h, geo.pl:geo.pl + geo.w] = x.transpose(1, 0, 2, 3)
     return flat, img
 
 
-def _out_cols(geo):
-    """Number of columns per row of the GEMM output: Wp with wide rows, Wo otherwise."""
-    return geo.wp if geo.wide else geo.wo
-
-
 def im2col(flat, img, geo):
-    """Columns (N, C, kh, kw, Ho * cols_per_row) of a padded input."""
-    n, c, kh, kw = geo.n, geo.c, geo.kh, geo.kw
+    """Columns (C, kh, kw, N, Ho * row) of a channel-major padded input."""
+    c, n, kh, kw = geo.c, geo.n, geo.kh, geo.kw
     if geo.wide:
         run = geo.ho * geo.wp
-        cols = xp.empty((n, c, kh, kw, run), flat.dtype)
+        cols = xp.empty((c, kh, kw, n, run), flat.dtype)
         for i in range(kh):
             for j in range(kw):
                 start = i * geo.dh * geo.wp + j * geo.dw
-                cols[:, :, i, j] = flat[:, :, start:start + run]
+                cols[:, i, j] = flat[:, :, start:start + run]
         return cols
-    cols = xp.empty((n, c, kh, kw, geo.ho, geo.wo), img.dtype)
+    cols = xp.empty((c, kh, kw, n, geo.ho, geo.wo), img.dtype)
     hspan, wspan = geo.sh * (geo.ho - 1) + 1, geo.sw * (geo.wo - 1) + 1
     for i in range(kh):
         for j in range(kw):
             r, s = i * geo.dh, j * geo.dw
-            cols[:, :, i, j] = img[:, :, r:r + hspan:geo.sh, s:s + wspan:geo.sw]
-    return cols.reshape(n, c, kh, kw, geo.ho * geo.wo)
+            cols[:, i, j] = img[:, :, r:r + hspan:geo.sh, s:s + wspan:geo.sw]
+    return cols.reshape(c, kh, kw, n, geo.ho * geo.wo)
 
 
 def col2im(cols, geo):
-    """Sum columns (N, C, kh, kw, Ho * cols_per_row) back into a padded image buffer.
-
-    Returns the (N, C, Hp, Wp) image view of the accumulated buffer.
-    """
+    """Sum columns (C, kh, kw, N, Ho * row) back into a zero-padded (C, N, Hp, Wp) image."""
     flat, img = _padded_buffer(geo, cols.dtype)
     if geo.wide:
         run = geo.ho * geo.wp
         for i in range(geo.kh):
             for j in range(geo.kw):
                 start = i * geo.dh * geo.wp + j * geo.dw
-                flat[:, :, start:start + run] += cols[:, :, i, j]
+                flat[:, :, start:start + run] += cols[:, i, j]
         return img
-    cols = cols.reshape(geo.n, geo.c, geo.kh, geo.kw, geo.ho, geo.wo)
+    cols = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho, geo.wo)
     hspan, wspan = geo.sh * (geo.ho - 1) + 1, geo.sw * (geo.wo - 1) + 1
     for i in range(geo.kh):
         for j in range(geo.kw):
             r, s = i * geo.dh, j * geo.dw
-            img[:, :, r:r + hspan:geo.sh, s:s + wspan:geo.sw] += cols[:, :, i, j]
+            img[:, :, r:r + hspan:geo.sh, s:s + wspan:geo.sw] += cols[:, i, j]
     return img
 
 
 def _crop(img, geo):
-    """The unpadded (N, C, H, W) region of a padded image."""
-    return img[:, :, geo.pt:geo.pt + geo.h, geo.pl:geo.pl + geo.w]
+    """The unpadded (N, C, H, W) view of a channel-major padded image."""
+    return img[:, :, geo.pt:geo.pt + geo.h, geo.pl:geo.pl + geo.w].transpose(1, 0, 2, 3)
 
 
-def _rows_to_image(y, geo):
-    """(N, O, Ho * cols_per_row) GEMM output as (N, O, Ho, Wo), dropping wide columns."""
-    y = y.reshape(y.shape[0], y.shape[1], geo.ho, _out_cols(geo))
-    return y[..., :geo.wo] if geo.wide else y
-
-
-def _image_to_rows(g, geo):
-    """(N, O, Ho, Wo) gradient as (N, O, Ho * cols_per_row), zero in the wide columns."""
-    n, o = g.shape[0], g.shape[1]
+def _to_rows(g, geo):
+    """(N, O, Ho, Wo) as channel-major GEMM rows (O, N * Ho * row), zero in wide columns."""
+    gc = g.transpose(1, 0, 2, 3)
+    o = gc.shape[0]
     if geo.wide and geo.wp != geo.wo:
-        rows = xp.zeros((n, o, geo.ho, geo.wp), g.dtype)
-        rows[..., :geo.wo] = g
-        return rows.reshape(n, o, geo.ho * geo.wp)
-    return xp.ascontiguousarray(g).reshape(n, o, geo.ho * geo.wo)
+        rows = xp.zeros((o, geo.n, geo.ho, geo.wp), g.dtype)
+        rows[..., :geo.wo] = gc
+        return rows.reshape(o, -1)
+    return xp.ascontiguousarray(gc).reshape(o, -1)
+
+
+def _from_rows(y, geo):
+    """Channel-major GEMM rows (O, N * Ho * row) as an (N, O, Ho, Wo) view."""
+    y = y.reshape(y.shape[0], geo.n, geo.ho, geo.row)
+    if geo.wide:
+        y = y[..., :geo.wo]
+    return y.transpose(1, 0, 2, 3)
 
 
 # ----------------------------------------------------------------------------- Conv
@@ -157,7 +180,7 @@ class Conv(Function):
     Attrs: ``stride`` (sh, sw), ``padding`` (top, bottom, left, right), ``dilation``
     (dh, dw), ``groups``; 1-D convolutions pass a height of 1 (stride (1, s), ...).
     Unbatched inputs (one dimension fewer) are accepted. Shapes are checked by
-    ``ember.nn.functional.conv``.
+    ``ember.nn.functional.conv``. The output is an NCHW view of channel-major memory.
     """
 
     def forward(self, x, w, b, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1),
@@ -167,42 +190,33 @@ class Conv(Function):
         o, cg, kh, kw = w4.shape
         geo = _Geometry(x4.shape, kh, kw, stride, padding, dilation)
         flat, img = _pad_input(x4, geo)
-        cols = im2col(flat, img, geo)
-        n, k = geo.n, cg * kh * kw
-        # one batched GEMM over (samples, groups): (G, O/G, K) @ (N, G, K, L)
+        k = cg * kh * kw
+        # one GEMM, batched over groups: (G, O/G, K) @ (G, K, N * Ho * row)
+        cols = im2col(flat, img, geo).reshape(groups, k, -1)
         w3 = w4.reshape(groups, o // groups, k)
-        cols = cols.reshape(n, groups, k, cols.shape[-1])
-        y = xp.matmul(w3, cols).reshape(n, o, cols.shape[-1])
+        y = xp.matmul(w3, cols).reshape(o, -1)
         if b is not None:
             y += b[:, None]
-        self.geo, self.cols, self.w3, self.groups = geo, cols, w3, groups
+        self.geo, self.cols, self.w3 = geo, cols, w3
         self.has_bias = b is not None
-        return _rows_to_image(y, geo).reshape(self._out_shape(geo, o))
-
-    def _out_shape(self, geo, o):
-        shape = (geo.n, o, geo.ho, geo.wo)
-        if len(self.w_shape) == 3:
-            shape = shape[:2] + shape[3:]
-        if len(self.x_shape) == len(self.w_shape) - 1:
-            shape = shape[1:]
-        return shape
+        return _restore(_from_rows(y, geo), self.x_shape, len(self.w_shape))
 
     def backward(self, g):
-        geo, groups, w3, cols = self.geo, self.groups, self.w3, self.cols
-        o = w3.shape[0] * w3.shape[1]
-        g = g.reshape(geo.n, o, geo.ho, geo.wo)
-        gb = g.sum(axis=(0, 2, 3)) if self.has_bias and self.needs_input_grad(2) else None
-        rows = _image_to_rows(g, geo)
-        g4 = rows.reshape(geo.n, groups, o // groups, rows.shape[-1])
+        geo, w3, cols = self.geo, self.w3, self.cols
+        g4 = _grad_4d(g, self.x_shape, len(self.w_shape))
+        gb = None
+        if self.has_bias and self.needs_input_grad(2):
+            gb = g4.sum(axis=(0, 2, 3))
+        rows = _to_rows(g4, geo).reshape(w3.shape[0], w3.shape[1], -1)
         gw = gx = None
         if self.needs_input_grad(1):
-            # dW[g] = sum_n dY[n, g] @ cols[n, g]^T
-            gw = xp.matmul(g4, cols.swapaxes(-1, -2)).sum(axis=0).reshape(self.w_shape)
+            # dW[g] = dY[g] @ cols[g]^T
+            gw = xp.matmul(rows, cols.swapaxes(-1, -2)).reshape(self.w_shape)
         if self.needs_input_grad(0):
             # dcols = W^T @ dY, then col2im
-            gcols = xp.matmul(w3.swapaxes(-1, -2), g4)
-            gcols = gcols.reshape(geo.n, geo.c, geo.kh, geo.kw, rows.shape[-1])
-            gx = _crop(col2im(gcols, geo), geo).reshape(self.x_shape)
+            gcols = xp.matmul(w3.swapaxes(-1, -2), rows)
+            gcols = gcols.reshape(geo.c, geo.kh, geo.kw, geo.n, -1)
+            gx = _restore(_crop(col2im(gcols, geo), geo), self.x_shape, len(self.w_shape))
         return gx, gw, gb
 
 
@@ -221,7 +235,7 @@ class ConvTranspose(Function):
         cin, og, kh, kw = w4.shape
         n, _, h, wi = x4.shape
         o = og * groups
-        # The output is the "input" of a conv whose output is x: geometry on the output side
+        # geometry of the conv whose input is this output and whose output is x
         pt, _, pl, _ = padding
         sh, sw = stride
         dh, dw = dilation
@@ -231,36 +245,32 @@ class ConvTranspose(Function):
                         (pt, hp - pt - out_hw[0], pl, wp - pl - out_hw[1]), dilation,
                         out_hw=(h, wi))
         w3 = w4.reshape(groups, cin // groups, og * kh * kw)
-        x5 = x4.reshape(n, groups, cin // groups, h * wi)
+        xc = xp.ascontiguousarray(x4.transpose(1, 0, 2, 3)).reshape(groups, cin // groups, -1)
         # cols = W^T @ x, then col2im scatters them onto the (padded) output
-        cols = xp.matmul(w3.swapaxes(-1, -2), x5)
+        cols = xp.matmul(w3.swapaxes(-1, -2), xc)
         if geo.wide:
-            cols = _image_to_rows(cols.reshape(n, o * kh * kw, h, wi), geo)
-        y = _crop(col2im(cols.reshape(n, o, kh, kw, cols.shape[-1]), geo), geo)
+            cols = _to_rows(cols.reshape(o * kh * kw, n, h, wi).transpose(1, 0, 2, 3), geo)
+        y = _crop(col2im(cols.reshape(o, kh, kw, n, -1), geo), geo)
         if b is not None:
-            y = y + b[:, None, None]
-        self.geo, self.w3, self.x5, self.groups = geo, w3, x5, groups
+            y += b[:, None, None]
+        self.geo, self.w3, self.xc = geo, w3, xc
         self.has_bias = b is not None
-        shape = (n, o) + tuple(out_hw)
-        if len(self.w_shape) == 3:
-            shape = shape[:2] + shape[3:]
-        if len(self.x_shape) == len(self.w_shape) - 1:
-            shape = shape[1:]
-        return xp.ascontiguousarray(y).reshape(shape)
+        return _restore(y, self.x_shape, len(self.w_shape))
 
     def backward(self, g):
-        geo, groups, w3 = self.geo, self.groups, self.w3
-        g = g.reshape(geo.n, geo.c, geo.h, geo.w)
-        gb = g.sum(axis=(0, 2, 3)) if self.has_bias and self.needs_input_grad(2) else None
-        flat, img = _pad_input(g, geo)
+        geo, w3 = self.geo, self.w3
+        g4 = _grad_4d(g, self.x_shape, len(self.w_shape))
+        gb = g4.sum(axis=(0, 2, 3)) if self.has_bias and self.needs_input_grad(2) else None
+        flat, img = _pad_input(g4, geo)
         cols = im2col(flat, img, geo)
+        groups, k = w3.shape[0], w3.shape[2]
         if geo.wide:
-            cols = _rows_to_image(cols.reshape(geo.n, -1, cols.shape[-1]), geo)
-        n, k = geo.n, w3.shape[2]
-        cols = xp.ascontiguousarray(cols).reshape(n, groups, k, geo.ho * geo.wo)
+            cols = cols.reshape(-1, geo.n, geo.ho, geo.wp)[..., :geo.wo]
+        cols = xp.ascontiguousarray(cols).reshape(groups, k, -1)
         gx = gw = None
         if self.needs_input_grad(0):
-            gx = xp.matmul(w3, cols).reshape(self.x_shape)
+            gx = xp.matmul(w3, cols).reshape(-1, geo.n, geo.ho, geo.wo).transpose(1, 0, 2, 3)
+            gx = _restore(gx, self.x_shape, len(self.w_shape))
         if self.needs_input_grad(1):
-            gw = xp.matmul(self.x5, cols.swapaxes(-1, -2)).sum(axis=0).reshape(self.w_shape)
+            gw = xp.matmul(self.xc, cols.swapaxes(-1, -2)).reshape(self.w_shape)
         return gx, gw, gb

@@ -19,35 +19,62 @@ from ember.autograd import Function
 from ember.backend import xp
 
 
-def _as_3d(x, nd):
-    """``x`` (..., H, W) or (..., L) as (M, H, W) (a 1-D signal gets H = 1)."""
-    if nd == 1:
-        return x.reshape(-1, 1, x.shape[-1])
-    return x.reshape(-1, x.shape[-2], x.shape[-1])
+def _as_hw(x, nd):
+    """``x`` with the pooled dimensions last two (a 1-D signal gets a height of 1)."""
+    return x[..., None, :] if nd == 1 else x
+
+
+def _layout(x):
+    """``x``'s leading (non-spatial) axes, outermost in memory first."""
+    return sorted(range(x.ndim - 2), key=lambda a: -x.strides[a])
+
+
+def _full(shape, fill, dtype, layout):
+    """An array of ``shape`` filled with ``fill``, leading axes in memory order ``layout``.
+
+    Gradients and padded copies then share their input's layout (channel-major after a
+    convolution), so the ops around them never copy between layouts.
+    """
+    perm = list(layout) + [len(layout), len(layout) + 1]
+    buf = xp.full(tuple(shape[a] for a in perm), fill, dtype)
+    return buf.transpose(xp.argsort(perm))
 
 
 def _windows(img, kernel, stride, dilation, out_hw):
-    """Yield ``(i*kw + j, view)`` per window offset: ``view[m, ho, wo] = img[m, ho*sh + i*dh,
-    wo*sw + j*dw]``."""
+    """Yield ``(i*kw + j, view)`` per window offset: ``view[..., ho, wo] = img[...,
+    ho*sh + i*dh, wo*sw + j*dw]``."""
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_hw
     hspan, wspan = sh * (ho - 1) + 1, sw * (wo - 1) + 1
     for i in range(kh):
         for j in range(kw):
             r, s = i * dh, j * dw
-            yield i * kw + j, img[:, r:r + hspan:sh, s:s + wspan:sw]
+            yield i * kw + j, img[..., r:r + hspan:sh, s:s + wspan:sw]
 
 
-def _padded(x3, padding, kernel, stride, dilation, out_hw, fill):
-    """``x3`` (M, H, W) in a buffer padded with ``fill``, large enough for every window."""
-    m, h, w = x3.shape
-    pt, pl = padding
-    hp = max(h + 2 * pt, (out_hw[0] - 1) * stride[0] + dilation[0] * (kernel[0] - 1) + 1)
-    wp = max(w + 2 * pl, (out_hw[1] - 1) * stride[1] + dilation[1] * (kernel[1] - 1) + 1)
-    if (hp, wp) == (h, w):
-        return x3
-    img = xp.full((m, hp, wp), fill, x3.dtype)
-    img[:, pt:pt + h, pl:pl + w] = x3
+def _padded_shape(shape, padding, kernel, stride, dilation, out_hw):
+    """Shape of a padded copy large enough for every window (ceil_mode's included)."""
+    h, w = shape[-2:]
+    hp = max(h + 2 * padding[0], (out_hw[0] - 1) * stride[0] + dilation[0] * (kernel[0] - 1) + 1)
+    wp = max(w + 2 * padding[1], (out_hw[1] - 1) * stride[1] + dilation[1] * (kernel[1] - 1) + 1)
+    return tuple(shape[:-2]) + (hp, wp)
+
+
+def _padded(x, padding, kernel, stride, dilation, out_hw, fill):
+    """``x`` (..., H, W) in a buffer padded with ``fill`` (``x`` itself if none is needed)."""
+    shape = _padded_shape(x.shape, padding, kernel, stride, dilation, out_hw)
+    if shape == x.shape:
+        return x
+    img = _full(shape, fill, x.dtype, _layout(x))
+    h, w = x.shape[-2:]
+    img[..., padding[0]:padding[0] + h, padding[1]:padding[1] + w] = x
     return img
+
+
+def _unpad(dimg, padding, hw, shape, nd):
+    """The gradient of ``_padded``: the input region of ``dimg``, in the input's shape."""
+    pt, pl = padding
+    dx = dimg[..., pt:pt + hw[0], pl:pl + hw[1]]
+    return dx[..., 0, :] if nd == 1 else dx
 
 
 class MaxPool(Function):
@@ -57,36 +84,34 @@ class MaxPool(Function):
 
     def forward(self, x, nd=2, kernel=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1),
                 out_hw=(1, 1)):
-        self.shape = x.shape
-        x3 = _as_3d(x, nd)
-        m, h, w = x3.shape
+        self.shape, self.nd = x.shape, nd
+        x = _as_hw(x, nd)
+        h, w = x.shape[-2:]
         ho, wo = out_hw
+        self.args = kernel, stride, padding, dilation, out_hw
+        self.hw, self.layout = (h, w), _layout(x)
         self.fast = (kernel == stride == (2, 2) and padding == (0, 0) and dilation == (1, 1)
                      and 2 * ho <= h and 2 * wo <= w)
-        self.args = kernel, stride, padding, dilation, out_hw
-        self.hw = (h, w)
-        self.out_shape = out_shape = x.shape[:-nd] + ((wo,) if nd == 1 else (ho, wo))
         if self.fast:
-            x3 = x3[:, :2 * ho, :2 * wo]
-            a, b = x3[:, 0::2, 0::2], x3[:, 0::2, 1::2]
-            c, d = x3[:, 1::2, 0::2], x3[:, 1::2, 1::2]
+            a, b = x[..., 0:2 * ho:2, 0:2 * wo:2], x[..., 0:2 * ho:2, 1:2 * wo:2]
+            c, d = x[..., 1:2 * ho:2, 0:2 * wo:2], x[..., 1:2 * ho:2, 1:2 * wo:2]
             top, bottom = xp.maximum(a, b), xp.maximum(c, d)
             out = xp.maximum(top, bottom)
-            # which offset won, first one on ties: right over left, bottom over top
+            # which offset won, the first one on ties: right over left, bottom over top
             self.right_top, self.right_bottom, self.lower = b > a, d > c, bottom > top
-            return out.reshape(out_shape)
-        img = _padded(x3, padding, kernel, stride, dilation, out_hw, -xp.inf)
-        out = idx = None
-        for k, view in _windows(img, kernel, stride, dilation, out_hw):
-            if out is None:
-                out = view.copy()
-                idx = xp.zeros(out.shape, xp.int16)
-                continue
-            better = view > out
-            xp.maximum(out, view, out=out)
-            xp.copyto(idx, k, where=better)
-        self.idx, self.img_shape = idx, img.shape
-        return out.reshape(out_shape)
+        else:
+            img = _padded(x, padding, kernel, stride, dilation, out_hw, -xp.inf)
+            out = idx = None
+            for k, view in _windows(img, kernel, stride, dilation, out_hw):
+                if out is None:
+                    out = view.copy()
+                    idx = xp.zeros(out.shape, xp.int16)
+                    continue
+                better = view > out
+                xp.maximum(out, view, out=out)
+                xp.copyto(idx, k, where=better)
+            self.idx, self.img_shape = idx, img.shape
+        return out[..., 0, :] if nd == 1 else out
 
     def winner(self):
         """Per output, the winning window offset ``(i, j)`` as two integer arrays."""
@@ -103,27 +128,25 @@ class MaxPool(Function):
         i, j = self.winner()
         rows = xp.arange(ho)[:, None] * stride[0] - padding[0] + i * dilation[0]
         cols = xp.arange(wo)[None, :] * stride[1] - padding[1] + j * dilation[1]
-        return (rows * self.hw[1] + cols).astype(xp.int64).reshape(self.out_shape)
+        ind = (rows * self.hw[1] + cols).astype(xp.int64)
+        return ind[..., 0, :] if self.nd == 1 else ind
 
     def backward(self, g):
         kernel, stride, padding, dilation, (ho, wo) = self.args
-        (h, w), m = self.hw, g.size // (ho * wo)
-        g = g.reshape(m, ho, wo)
+        g = _as_hw(g, self.nd)
         if self.fast:
-            dx = xp.zeros((m, h, w), g.dtype)
-            gt = xp.where(self.lower, 0, g)
-            gb = g - gt
-            dx[:, 0:2 * ho:2, 0:2 * wo:2] = xp.where(self.right_top, 0, gt)
-            dx[:, 0:2 * ho:2, 1:2 * wo:2] = xp.where(self.right_top, gt, 0)
-            dx[:, 1:2 * ho:2, 0:2 * wo:2] = xp.where(self.right_bottom, 0, gb)
-            dx[:, 1:2 * ho:2, 1:2 * wo:2] = xp.where(self.right_bottom, gb, 0)
-            return (dx.reshape(self.shape),)
-        dimg = xp.zeros((m,) + tuple(self.img_shape[1:]), g.dtype)
+            dx = _full(g.shape[:-2] + self.hw, 0, g.dtype, self.layout)
+            top = xp.where(self.lower, 0, g)
+            bottom = g - top
+            dx[..., 0:2 * ho:2, 0:2 * wo:2] = xp.where(self.right_top, 0, top)
+            dx[..., 0:2 * ho:2, 1:2 * wo:2] = xp.where(self.right_top, top, 0)
+            dx[..., 1:2 * ho:2, 0:2 * wo:2] = xp.where(self.right_bottom, 0, bottom)
+            dx[..., 1:2 * ho:2, 1:2 * wo:2] = xp.where(self.right_bottom, bottom, 0)
+            return (dx[..., 0, :] if self.nd == 1 else dx,)
+        dimg = _full(self.img_shape, 0, g.dtype, self.layout)
         for k, view in _windows(dimg, kernel, stride, dilation, (ho, wo)):
             view += xp.where(self.idx == k, g, 0)
-        pt, pl = padding
-        dx = dimg[:, pt:pt + h, pl:pl + w]
-        return (xp.ascontiguousarray(dx).reshape(self.shape),)
+        return (_unpad(dimg, padding, self.hw, self.shape, self.nd),)
 
 
 class MaxPoolWithIndices(MaxPool):
@@ -150,11 +173,11 @@ class AvgPool(Function):
 
     def forward(self, x, nd=2, kernel=(2, 2), stride=(2, 2), padding=(0, 0), out_hw=(1, 1),
                 count_include_pad=True, divisor_override=None):
-        self.shape = x.shape
-        x3 = _as_3d(x, nd)
-        _, h, w = x3.shape
+        self.shape, self.nd = x.shape, nd
+        x = _as_hw(x, nd)
+        h, w = x.shape[-2:]
         one = (1, 1)
-        img = _padded(x3, padding, kernel, stride, one, out_hw, 0)
+        img = _padded(x, padding, kernel, stride, one, out_hw, 0)
         out = None
         for _, view in _windows(img, kernel, stride, one, out_hw):
             out = view.copy() if out is None else xp.add(out, view, out=out)
@@ -168,20 +191,17 @@ class AvgPool(Function):
                                   count_include_pad)
             scale = (1.0 / (rows[:, None] * cols[None, :])).astype(x.dtype)
         out *= scale
-        self.scale, self.img_shape, self.hw = scale, img.shape, (h, w)
+        self.scale, self.img_shape, self.hw, self.layout = scale, img.shape, (h, w), _layout(x)
         self.args = kernel, stride, padding, out_hw
-        return out.reshape(x.shape[:-nd] + ((out_hw[1],) if nd == 1 else out_hw))
+        return out[..., 0, :] if nd == 1 else out
 
     def backward(self, g):
         kernel, stride, padding, out_hw = self.args
-        (h, w), m = self.hw, g.size // (out_hw[0] * out_hw[1])
-        gs = g.reshape(m, *out_hw) * self.scale
-        dimg = xp.zeros((m,) + tuple(self.img_shape[1:]), g.dtype)
+        gs = _as_hw(g, self.nd) * self.scale
+        dimg = _full(self.img_shape, 0, g.dtype, self.layout)
         for _, view in _windows(dimg, kernel, stride, (1, 1), out_hw):
             view += gs
-        pt, pl = padding
-        dx = dimg[:, pt:pt + h, pl:pl + w]
-        return (xp.ascontiguousarray(dx).reshape(self.shape),)
+        return (_unpad(dimg, padding, self.hw, self.shape, self.nd),)
 
 
 def _window_counts(size, k, s, p, n_out, count_include_pad):
