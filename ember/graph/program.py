@@ -76,6 +76,9 @@ class Program:
                 self.names.append(op.name)
         self.fetch_slots = [self.slot(t) if isinstance(t, Symbolic) else None
                             for t in targets]
+        # a Variable's own array changes in place later: hand out copies of it
+        self.fetch_copies = [isinstance(t, Symbolic) and self.canon(t).op.type in (
+            "VariableV2", "Assign") for t in targets]
         self.n_saved = len(self._keep)
         self._plan_frees()
 

@@ -84,7 +84,8 @@ class Session:
         if program is None:
             program = self._programs[cache_key] = Program(self, targets, feeds)
         results = program.run(values)
-        return _rebuild(structure, iter([_result(r) for r in results]))
+        return _rebuild(structure, iter([_result(r, c) for r, c in zip(
+            results, program.fetch_copies)]))
 
     def program(self, fetches, feed_dict=None) -> Program:
         """The compiled program for ``fetches`` (its ``stats`` give node counts)."""
@@ -145,10 +146,10 @@ def _rebuild(structure, values):
     return kind(*out) if hasattr(kind, "_fields") else kind(out)
 
 
-def _result(r):
+def _result(r, copy):
     if r is None:
         return None
-    if r.base is not None:  # a view may alias a Variable that a later run updates in place
+    if copy or r.base is not None:  # it may alias a Variable that runs update in place
         r = r.copy()
     return r[()] if r.ndim == 0 else r
 
