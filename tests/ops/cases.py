@@ -179,12 +179,18 @@ case("prod", lambda T, a: a.prod(), unary(max_dims=3))
 case("prod_dim", lambda T, a, d: T.prod(a, int(d), keepdim=True), _with_dim(max_dims=3))
 case("prod_zeros", lambda T, a: (a * (a > 0.3)).prod(-1),
      unary(away_from_zero, min_dims=1, max_dims=3))
-case("var", lambda T, a: a.var(), unary(min_dims=1))
+def _two_or_more(rng):
+    """An input with at least 2 elements in every reduction below (N - 1 > 0)."""
+    return [normal(rng, rand_shape(rng, 0, 2) + (int(rng.integers(2, 5)),) * 2)]
+
+
+case("var", lambda T, a: a.var(), _two_or_more)
 case("var_dim", lambda T, a, d: T.var(a, int(d), keepdim=True),
      lambda rng: [normal(rng, (2,) + rand_shape(rng, 0, 3)), np.array(0)])
 case("var_biased", lambda T, a: a.var(dim=(0, -1), unbiased=False), unary(min_dims=2))
+case("var_unbiased_dims", lambda T, a: a.var(dim=(-2, -1)), _two_or_more)
 case("var_correction", lambda T, a: T.var(a, -1, correction=0), unary(min_dims=1))
-case("std", lambda T, a: a.std(), unary(min_dims=1))
+case("std", lambda T, a: a.std(), _two_or_more)
 case("std_dim", lambda T, a: T.std(a, dim=-1, keepdim=True),
      lambda rng: [normal(rng, rand_shape(rng, 0, 3) + (3,))])
 case("amax", lambda T, a: a.amax(dim=(0, -1)), unary(distinct, min_dims=2))
