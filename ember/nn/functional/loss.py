@@ -137,8 +137,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight=None,  # noqa: A0
     """
     reduction = _reduction("binary_cross_entropy", reduction, size_average, reduce)
     _same_shape("binary_cross_entropy", input, target)
-    x = input.array
-    if x.size and (x.min() < 0 or x.max() > 1):
+    x = input.array if isinstance(input, Tensor) else None  # graph mode: no values yet
+    if x is not None and x.size and (x.min() < 0 or x.max() > 1):
         raise ValueError(
             f"binary_cross_entropy: all elements of input should be between 0 and 1 (got "
             f"values in [{float(x.min()):.4g}, {float(x.max()):.4g}]); pass logits to "
