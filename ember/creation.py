@@ -251,3 +251,13 @@ def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> Tens
 def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _make(xp.full(_shape((size,)), fill_value, _new_dtype(self, dtype)), requires_grad,
                  device)
+
+
+def is_tensor(obj) -> bool:
+    """Whether ``obj`` is an Ember ``Tensor``."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input) -> int:  # noqa: A002
+    """The number of elements of ``input``."""
+    return input.numel()
