@@ -23,7 +23,7 @@ def test_fetches_keep_their_structure():
 
 
 def test_fetching_an_op_returns_none():
-    v = tf.Variable(1.0)
+    tf.Variable(1.0)
     with tf.Session() as sess:
         assert sess.run(tf.global_variables_initializer()) is None
 
