@@ -133,3 +133,9 @@ def test_manual_seed_repeats_random_draws():
     a = ember.randn(4).tolist()
     ember.manual_seed(3)
     assert ember.randn(4).tolist() == a
+
+
+def test_is_tensor_and_numel_functions():
+    x = ember.zeros(2, 3)
+    assert ember.is_tensor(x) and not ember.is_tensor([1.0])
+    assert ember.numel(x) == 6 == x.nelement()
