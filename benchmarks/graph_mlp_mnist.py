@@ -1,0 +1,148 @@
+"""``graph_mlp_mnist``: one ``mlp_mnist`` training step in TF1 graph mode vs eager mode.
+
+MLP 784-256-128-10, ReLU, softmax cross-entropy, Adam lr 1e-3, batch 128, on random data
+of MNIST's shape. The eager step is ``net(x)``, ``cross_entropy``, ``backward``,
+``optim.Adam.step``; the graph step is one ``sess.run([loss, train_op])`` of the same
+model built on placeholders (``ember.graph``). Milliseconds per step: the median of
+repeats of 20 steps each, min and max beside; PyTorch's eager step alongside.
+
+Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m benchmarks.graph_mlp_mnist``
+"""
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+from benchmarks.common import Row, load_torch
+
+BATCH, STEPS = 128, 20
+
+
+def _model(lib):
+    nn = lib.nn
+    lib.manual_seed(0)
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                         nn.Linear(128, 10))
+
+
+def _data(n_batches=8):
+    rng = np.random.default_rng(0)
+    x = rng.random((n_batches, BATCH, 784), dtype=np.float32)
+    y = rng.integers(0, 10, (n_batches, BATCH))
+    return x, y
+
+
+def _time(step, repeats):
+    step(0)  # warm-up: compiles the graph program, allocates optimizer state
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for i in range(STEPS):
+            step(i)
+        times.append((time.perf_counter() - t0) / STEPS * 1e3)
+    return times
+
+
+def eager_times(repeats):
+    import ember
+
+    x, y = _data()
+    xs, ys = [ember.tensor(b) for b in x], [ember.tensor(b) for b in y]
+    net = _model(ember)
+    opt = ember.optim.Adam(net.parameters(), lr=1e-3)
+
+    def step(i):
+        k = i % len(xs)
+        loss = ember.nn.functional.cross_entropy(net(xs[k]), ys[k])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return _time(step, repeats)
+
+
+def graph_times(repeats):
+    import ember
+    import ember.graph as tf
+
+    x, y = _data()
+    graph = tf.Graph()
+    with graph.as_default():
+        images = tf.placeholder(tf.float32, shape=(None, 784))
+        labels = tf.placeholder(tf.int64, shape=(None,))
+        loss = ember.nn.functional.cross_entropy(_model(ember)(images), labels)
+        train = tf.train.AdamOptimizer(1e-3).minimize(loss)
+    sess = tf.Session(graph=graph)
+
+    def step(i):
+        k = i % len(x)
+        sess.run([loss, train], {images: x[k], labels: y[k]})
+
+    return _time(step, repeats)
+
+
+def torch_times(repeats):
+    torch = load_torch()
+    if torch is None:
+        return None
+    x, y = _data()
+    xs, ys = [torch.tensor(b) for b in x], [torch.tensor(b) for b in y]
+    net = _model(torch)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+
+    def step(i):
+        k = i % len(xs)
+        loss = torch.nn.functional.cross_entropy(net(xs[k]), ys[k])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    return _time(step, repeats)
+
+
+def node_counts():
+    """Node counts of the training step's graph before and after optimisation."""
+    import ember
+    import ember.graph as tf
+
+    graph = tf.Graph()
+    with graph.as_default():
+        images = tf.placeholder(tf.float32, shape=(None, 784))
+        labels = tf.placeholder(tf.int64, shape=(None,))
+        logits = _model(ember)(images)
+        loss = ember.nn.functional.cross_entropy(logits, labels)
+        train = tf.train.AdamOptimizer(1e-3).minimize(loss)
+        accuracy = (logits.argmax(dim=1) == labels).float().mean()  # not part of the step
+        tf.global_variables_initializer()
+    feed = {images: np.zeros((BATCH, 784), np.float32), labels: np.zeros(BATCH, np.int64)}
+    del accuracy
+    return tf.Session(graph=graph).program([loss, train], feed).stats
+
+
+def _spread(times):
+    return statistics.median(times), f"{min(times):.3g}..{max(times):.3g}"
+
+
+def run(repeats: int = 5) -> list[Row]:
+    eager, eager_spread = _spread(eager_times(repeats))
+    graph, graph_spread = _spread(graph_times(repeats))
+    torch = torch_times(repeats)
+    torch_med = None if torch is None else statistics.median(torch)
+    return [
+        Row("graph_mlp_mnist step: eager (vs PyTorch)", eager, torch_med, "ms",
+            spread=eager_spread),
+        Row("graph_mlp_mnist step: graph (vs PyTorch)", graph, torch_med, "ms",
+            spread=graph_spread),
+        Row("graph_mlp_mnist step: graph / eager", graph / eager, None, "ratio"),
+    ]
+
+
+if __name__ == "__main__":
+    rows = run()
+    for r in rows:
+        other = "" if r.torch is None else f"  PyTorch {r.torch:.3f}  ratio {r.ratio:.2f}"
+        spread = f"  ({r.spread})" if r.spread else ""
+        print(f"{r.name:44s} {r.ember:8.3f} {r.unit}{spread}{other}")
+    print("MLP training-step graph, node counts:", node_counts())
