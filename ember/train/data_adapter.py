@@ -28,11 +28,17 @@ def xy_dataset(data, fn: str, arg: str) -> TensorDataset:
     return TensorDataset(x, y)
 
 
+def is_xy(data) -> bool:
+    """An ``(x, y)`` pair of tensors/arrays (a list of batches is not one)."""
+    return (isinstance(data, (tuple, list)) and len(data) == 2
+            and all(isinstance(a, (Tensor, np.ndarray)) for a in data))
+
+
 def as_loader(data, batch_size: int | None, shuffle: bool, fn: str, arg: str):
     """A DataLoader (or any iterable of batches) over ``data``; refuses empty data."""
     if data is None:
         raise ValueError(f"{fn}: {arg} is None")
-    if isinstance(data, (tuple, list)):
+    if is_xy(data):
         data = xy_dataset(data, fn, arg)
     if isinstance(data, Dataset) and hasattr(data, "__len__"):
         if len(data) == 0:
@@ -71,7 +77,7 @@ def holdout(data, fraction: float, fn: str):
     """Keras's ``validation_split``: the last ``fraction`` of the samples (not shuffled)."""
     if not 0.0 < fraction < 1.0:
         raise ValueError(f"{fn}: validation_split must lie in (0, 1), got {fraction}")
-    if isinstance(data, (tuple, list)):
+    if is_xy(data):
         data = xy_dataset(data, fn, "train_data")
     if not (isinstance(data, Dataset) and hasattr(data, "__len__")):
         raise ValueError(f"{fn}: validation_split needs (x, y) or Dataset data, got "
