@@ -34,7 +34,7 @@ INSTALL_HINT = (
 
 
 def _quote(s: str) -> str:
-    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _label(op) -> str:
@@ -42,12 +42,12 @@ def _label(op) -> str:
     if kind == "Const":
         v = op.attrs["value"]
         text = repr(v.item()) if v.size == 1 else f"{kind} {format_shape(v.shape)}"
-        return f"{op.name}\\n{text}" if op.name.split("/")[-1].split("_")[0] != "Const" else (
+        return f"{op.name}\n{text}" if op.name.split("/")[-1].split("_")[0] != "Const" else (
             text)
     literals = [repr(t) for t in op.inputs if not isinstance(t, Symbolic)
                 and isinstance(t, (int, float, bool))]
-    head = op.name if op.name == kind else f"{op.name}\\n{kind}"
-    return head + ("\\n" + ", ".join(literals) if literals else "")
+    head = op.name if op.name == kind else f"{op.name}\n{kind}"
+    return head + ("\n" + ", ".join(literals) if literals else "")
 
 
 def to_dot(graph: Graph, fetches=None) -> str:
