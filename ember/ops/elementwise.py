@@ -316,15 +316,29 @@ class Logical(Function):
 
 
 class Predicate(Function):
-    """Unary functions with boolean or piecewise-constant results: no gradient."""
+    """Unary functions with boolean results: no gradient."""
 
     differentiable = False
     _ufuncs = {"not": xp.logical_not, "isnan": xp.isnan, "isinf": xp.isinf,
-               "isfinite": xp.isfinite, "sign": xp.sign, "floor": xp.floor, "ceil": xp.ceil,
-               "round": xp.round, "trunc": xp.trunc}
+               "isfinite": xp.isfinite}
 
     def forward(self, x, op):
         return self._ufuncs[op](x)
+
+
+class Step(Function):
+    """Piecewise-constant functions (sign, floor, ceil, round, trunc): zero gradient
+    everywhere, as in PyTorch, so they can sit inside a differentiated expression."""
+
+    _ufuncs = {"sign": xp.sign, "floor": xp.floor, "ceil": xp.ceil, "round": xp.round,
+               "trunc": xp.trunc}
+
+    def forward(self, x, op):
+        self.shape, self.dtype = x.shape, x.dtype
+        return self._ufuncs[op](x)
+
+    def backward(self, g):
+        return (xp.zeros(self.shape, self.dtype),)
 
 
 # ----------------------------------------------------------------------------- functions
@@ -348,7 +362,7 @@ def mul(input, other):  # noqa: A002
 def div(input, other, *, rounding_mode=None):  # noqa: A002
     if rounding_mode is None:
         return Div.apply(input, other)
-    return Predicate.apply(Div.apply(input, other), op="floor" if rounding_mode == "floor"
+    return Step.apply(Div.apply(input, other), op="floor" if rounding_mode == "floor"
                            else "trunc")
 
 
@@ -492,23 +506,23 @@ def isfinite(input):  # noqa: A002
 
 
 def sign(input):  # noqa: A002
-    return Predicate.apply(input, op="sign")
+    return Step.apply(input, op="sign")
 
 
 def floor(input):  # noqa: A002
-    return Predicate.apply(input, op="floor")
+    return Step.apply(input, op="floor")
 
 
 def ceil(input):  # noqa: A002
-    return Predicate.apply(input, op="ceil")
+    return Step.apply(input, op="ceil")
 
 
 def round(input):  # noqa: A001, A002
-    return Predicate.apply(input, op="round")
+    return Step.apply(input, op="round")
 
 
 def trunc(input):  # noqa: A002
-    return Predicate.apply(input, op="trunc")
+    return Step.apply(input, op="trunc")
 
 
 def square(input):  # noqa: A002
