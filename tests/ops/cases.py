@@ -154,7 +154,7 @@ case("reshape", lambda T, a: a.reshape(-1), unary())
 case("view", lambda T, a: a.view(a.shape[0], -1), unary(min_dims=2))
 case("transpose", lambda T, a: a.transpose(0, -1), unary(min_dims=1))
 case("permute", lambda T, a: a.permute(2, 0, 1), unary(min_dims=3, max_dims=3))
-case("T", lambda T, a: a.T, unary(max_dims=2))
+case("T", lambda T, a: a.T, unary(min_dims=2, max_dims=2))
 case("index_int_slice", lambda T, a: a[0, 1:], unary(min_dims=2))
 case("index_none_ellipsis", lambda T, a: a[None, ..., ::2], unary(min_dims=1))
 case("index_repeated", lambda T, a: a[T.tensor([0, 0, 1, 0])],
