@@ -85,7 +85,7 @@ def test_graph_show_command(tmp_path, monkeypatch, capsys):
     script.write_text("import ember.graph as tf\nx = tf.placeholder(tf.float32, (2,))\n"
                       "y = x + 1.0\n")
     assert main(["graph-show", str(script), "-o", str(tmp_path / "net.dot")]) == 0
-    assert '"x" -> "Add" [label="(2,)"];' in open(tmp_path / "net.dot").read()
+    assert '"Placeholder" -> "Add" [label="(2,)"];' in open(tmp_path / "net.dot").read()
     monkeypatch.setattr(dot.shutil, "which", lambda name: None)
     assert main(["graph-show", str(script)]) == 1
     assert "apt-get install graphviz" in capsys.readouterr().err
