@@ -91,9 +91,19 @@ class AvgPool2d(_AvgPoolNd):
 class AvgPool1d(_AvgPoolNd):
     """1-D average pooling: (N, C, L) or (C, L) -> (N, C, L_out)."""
 
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+                 count_include_pad: bool = True):
+        # stored as 1-tuples, as PyTorch does (and shows in the repr)
+        super().__init__(_single(kernel_size), _single(stride), _single(padding), ceil_mode,
+                         count_include_pad)
+
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return P.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad)
+
+
+def _single(v):
+    return v if isinstance(v, tuple) or v is None else (v,)
 
 
 class _AdaptivePool(Module):
