@@ -64,20 +64,20 @@ def _gather_targets(op, target, n_classes, weight, ignore_index):
     summed weights of the rows that count (PyTorch's weighted mean).
     """
     t = target.reshape(-1)
-    valid = t != ignore_index
-    if valid.all():
-        valid = None
-    else:
-        t = xp.where(valid, t, 0)
-    if t.size:
-        lo, hi = int(t.min()), int(t.max())
-        if lo < 0 or hi >= n_classes:
-            bad = lo if lo < 0 else hi
-            raise IndexError(
-                f"{op}: target {bad} is out of bounds: class indices must lie in "
-                f"[0, {n_classes - 1}] for C = {n_classes} classes (or equal "
-                f"ignore_index={ignore_index})"
-            )
+    valid = None
+    lo, hi = (int(t.min()), int(t.max())) if t.size else (0, 0)
+    if lo <= ignore_index <= hi:  # only then can a target be ignored
+        mask = t != ignore_index
+        if not mask.all():
+            valid, kept = mask, t[mask]
+            lo, hi = (int(kept.min()), int(kept.max())) if kept.size else (0, 0)
+            t = xp.where(mask, t, 0)
+    if lo < 0 or hi >= n_classes:
+        raise IndexError(
+            f"{op}: target {lo if lo < 0 else hi} is out of bounds: class indices must lie "
+            f"in [0, {n_classes - 1}] for C = {n_classes} classes (or equal "
+            f"ignore_index={ignore_index})"
+        )
     if weight is not None:
         if weight.shape != (n_classes,):
             raise shape_error(op, f"weight must have one entry per class, shape ({n_classes},)",
@@ -87,6 +87,25 @@ def _gather_targets(op, target, n_classes, weight, ignore_index):
     if valid is None:
         return t, None, None, t.size
     return t, valid, valid, int(valid.sum())
+
+
+def _softmax_rows(z):
+    """``(s, e, total)``: shifted logits ``s``, ``e = exp(s)`` and its row sums.
+
+    One shift by the global max (a single fast reduction; NumPy's row-wise max over a few
+    columns costs several times more) keeps ``exp`` from overflowing. Should it underflow a
+    whole row (rows whose logits lie far apart), the rows are shifted by their own max.
+    """
+    ones = xp.ones(z.shape[1], z.dtype)
+    if z.size:
+        s = z - z.max()
+        e = xp.exp(s)
+        total = e @ ones  # row sums through BLAS
+        if total.min() > 1e-20:  # (false for NaN too)
+            return s, e, total
+    s = z - z.max(axis=1, keepdims=True)
+    e = xp.exp(s)
+    return s, e, e @ ones
 
 
 def _scale(g, reduction, denom):
@@ -120,37 +139,31 @@ class CrossEntropy(Function):
             n_classes = x.shape[0] if x.ndim == 1 else x.shape[1]
         else:
             n_classes = _index_target_shape("cross_entropy", x, target)
-        z = class_last(x)
-        s = z - z.max(axis=1, keepdims=True)
-        e = xp.exp(s)
-        total = e.sum(axis=1, keepdims=True)
-        self.logp = logp = s - xp.log(total)
-        e /= total
-        self.p = e
+        self.s, self.e, self.total = s, e, total = _softmax_rows(class_last(x))
+        self.lse = lse = xp.log(total)  # log sum exp of the shifted logits, one per row
         eps = label_smoothing
         self.eps, self.n_classes, self.weight = eps, n_classes, weight
         if probs:
-            return self._forward_probs(class_last(target), logp, weight, eps, n_classes,
+            return self._forward_probs(class_last(target), weight, eps, n_classes,
                                        target.shape)
-        return self._forward_indices(target, logp, weight, ignore_index, eps, n_classes)
-
-    def _forward_indices(self, target, logp, weight, ignore_index, eps, n_classes):
         self.probs = False
         t, valid, wt, denom = _gather_targets("cross_entropy", target, n_classes, weight,
                                               ignore_index)
         self.t, self.valid, self.wt = t, valid, wt
-        loss = -logp[xp.arange(t.size), t]
+        loss = lse - s[xp.arange(t.size), t]  # -log p_t
         if wt is not None:
             loss = loss * wt
         if eps:
-            # label smoothing mixes in eps/C of every class: -(eps/C) sum_c w_c log p_c
-            smooth = -(logp.sum(axis=1) if weight is None else logp @ weight)
+            # label smoothing mixes in eps/C of every class: -(eps/C) sum_c w_c log p_c,
+            # with sum_c w_c log p_c = s @ w - lse sum_c w_c
+            w = xp.ones(n_classes, s.dtype) if weight is None else weight
+            smooth = lse * w.sum() - s @ w
             if valid is not None:
                 smooth = smooth * valid
             loss = loss * (1.0 - eps) + smooth * (eps / n_classes)
         return self._reduce(loss, target.shape, denom)
 
-    def _forward_probs(self, q, logp, weight, eps, n_classes, shape):
+    def _forward_probs(self, q, weight, eps, n_classes, shape):
         self.probs = True
         if eps:
             q = q * (1.0 - eps) + eps / n_classes
@@ -160,6 +173,7 @@ class CrossEntropy(Function):
                                   f"shape ({n_classes},)", weight.shape)
             q = q * weight
         self.q = q
+        self.logp = logp = self.s - self.lse[:, None]
         loss = -(q * logp).sum(axis=1)
         out_shape = () if len(shape) == 1 else (shape[0],) + tuple(shape[2:])
         return self._reduce(loss, out_shape, loss.size)
@@ -175,29 +189,30 @@ class CrossEntropy(Function):
         return xp.asarray(total, dtype=loss.dtype)
 
     def backward(self, g):
-        p = self.p
-        col = _scale(g, self.reduction, self.denom)  # a scalar or one entry per row
+        # the gradient of each row is (sum_c q_c) p - q, times the upstream gradient
+        e, total = self.e, self.total
+        col = _scale(g, self.reduction, self.denom).reshape(-1)  # (1,) or one per row
         if self.probs:
             q = self.q
-            gx = p * (q.sum(axis=1, keepdims=True) * col) - q * col
+            gx = e * (q.sum(axis=1) * col / total)[:, None] - q * col[:, None]
             gt = None
             if self.needs_input_grad(1):
                 # d loss / d target_c = -(1 - eps) w_c log p_c
                 w = 1.0 - self.eps if self.weight is None else self.weight * (1.0 - self.eps)
-                gt = class_first(self.logp * w * -col, self.shape)
+                gt = class_first(self.logp * w * -col[:, None], self.shape)
             return class_first(gx, self.shape), gt, None
         t, valid, wt, eps, c = self.t, self.valid, self.wt, self.eps, self.n_classes
         hit = 1.0 - eps if wt is None else wt * (1.0 - eps)  # the true class's share of q
-        mass = hit  # s_i = sum_c q_ic
+        mass = hit
         if eps:
             counts = 1.0 if valid is None else valid
             w_sum = c if self.weight is None else self.weight.sum()
             mass = hit + (eps / c) * w_sum * counts
-        gx = p * (mass[:, None] * col if xp.ndim(mass) else mass * col)
+        gx = e * (mass * col / total)[:, None]  # mass * softmax
         if eps:
             spread = eps / c if self.weight is None else self.weight * (eps / c)
-            gx -= (col if valid is None else valid[:, None] * col) * spread
-        gx[xp.arange(t.size), t] -= hit * col.reshape(-1)
+            gx -= (col if valid is None else valid * col)[:, None] * spread
+        gx[xp.arange(t.size), t] -= hit * col
         return class_first(gx, self.shape), None, None
 
 
