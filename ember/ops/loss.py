@@ -253,6 +253,12 @@ class BinaryCrossEntropy(Function):
     """Pointwise ``-(t log x + (1 - t) log(1 - x))`` of probabilities ``x``, logs >= -100."""
 
     def forward(self, x, t):
+        if x.size and not (x.min() >= 0 and x.max() <= 1):
+            raise ValueError(
+                f"binary_cross_entropy: all elements of input should be between 0 and 1 (got "
+                f"values in [{float(x.min()):.4g}, {float(x.max()):.4g}]); pass logits to "
+                f"binary_cross_entropy_with_logits instead"
+            )
         self.x, self.t = x, t
         with xp.errstate(divide="ignore"):
             self.log_x = lx = xp.maximum(xp.log(x), _LOG_FLOOR)

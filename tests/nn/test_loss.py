@@ -169,6 +169,11 @@ def test_cross_entropy_is_stable_at_plus_minus_1000():
             a, b, reduction="none", label_smoothing=smoothing), x, t)
     e = F.cross_entropy(ember.tensor(x.astype(np.float32)), ember.tensor(t), reduction="none")
     np.testing.assert_allclose(e.numpy(), [2000.0, 0.0, np.log(2)], rtol=1e-6)
+    # rows whose logits lie far apart: a single shift would underflow the lower rows
+    far = normal(4, 6) * 3 + np.array([[0.0], [-500.0], [800.0], [-1000.0]])
+    parity(lambda T, a, b: T.nn.functional.cross_entropy(a, b, reduction="none",
+                                                         label_smoothing=0.1),
+           far, class_targets((4,), 6))
 
 
 def test_cross_entropy_all_ignored_mean_is_nan_like_torch():
