@@ -1,7 +1,10 @@
-"""Softmax-family activations: ``softmax`` and ``log_softmax``, fused primitives that are
+"""Activation primitives: the softmax family, then the pointwise activations.
 
-Each is one primitive instead of a chain of exp/sum/div: one pass less over the data and
-one stored array, on the hot path of every classifier and of attention.
+``softmax`` and ``log_softmax`` are each one primitive instead of a chain of exp/sum/div:
+one pass less over the data and one stored array, on the hot path of every classifier and
+of attention. The pointwise activations of ``ember.nn.functional`` (relu6, leaky_relu,
+elu/selu/celu, gelu, silu, swish, mish, softplus, hard*, softsign, prelu, step) follow,
+one small primitive each; ``relu``, ``sigmoid`` and ``tanh`` live in ``elementwise``.
 """
 from __future__ import annotations
 
@@ -75,8 +78,6 @@ def log_softmax(input, dim=None, dtype=None):  # noqa: A002
 
 
 # ----------------------------------------------------------------------------- pointwise
-# The pointwise activations of ``ember.nn.functional``: one small primitive each, forward
-# and backward side by side. ``relu``, ``sigmoid`` and ``tanh`` live in ``elementwise``.
 def stable_sigmoid(x):
     """``1 / (1 + exp(-x))`` from ``exp(-|x|)``: no overflow for any ``x``."""
     e = xp.exp(-xp.abs(x))
