@@ -74,11 +74,11 @@ def plot_history(history, path: str | os.PathLike, metrics=None, title: str | No
     if metrics is None:
         metrics = [k for k in h if not k.startswith("val_") and k not in ("lr", "grad_norm")]
     metrics = list(metrics)
-    if not metrics or not any(len(h.get(m, [])) for m in metrics):
-        raise ValueError(f"plot_history: nothing to plot; the history holds {sorted(h)}")
     missing = [m for m in metrics if m not in h]
     if missing:
         raise ValueError(f"plot_history: {missing} not in the history, which holds {sorted(h)}")
+    if not metrics or not any(len(h.get(m, [])) for m in metrics):
+        raise ValueError(f"plot_history: nothing to plot; the history holds {sorted(h)}")
     cols = min(len(metrics), 3)
     rows = math.ceil(len(metrics) / cols)
     fig = Figure(figsize=(5 * cols, 3.6 * rows + 0.6))
