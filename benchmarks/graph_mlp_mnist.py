@@ -34,18 +34,22 @@ def _data(n_batches=8):
     return x, y
 
 
-def _time(step, repeats):
-    step(0)  # warm-up: compiles the graph program, allocates optimizer state
-    times = []
+def _time(steps, repeats):
+    """ms per step of each step function; repeats interleaved, so that the machine's
+    load (it is shared) weighs on every contender alike."""
+    for step in steps:
+        step(0)  # warm-up: compiles the graph program, allocates optimizer state
+    times = [[] for _ in steps]
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        for i in range(STEPS):
-            step(i)
-        times.append((time.perf_counter() - t0) / STEPS * 1e3)
+        for step, out in zip(steps, times):
+            t0 = time.perf_counter()
+            for i in range(STEPS):
+                step(i)
+            out.append((time.perf_counter() - t0) / STEPS * 1e3)
     return times
 
 
-def eager_times(repeats):
+def eager_step():
     import ember
 
     x, y = _data()
@@ -60,10 +64,10 @@ def eager_times(repeats):
         loss.backward()
         opt.step()
 
-    return _time(step, repeats)
+    return step
 
 
-def graph_times(repeats):
+def graph_step():
     import ember
     import ember.graph as tf
 
@@ -80,13 +84,14 @@ def graph_times(repeats):
         k = i % len(x)
         sess.run([loss, train], {images: x[k], labels: y[k]})
 
-    return _time(step, repeats)
+    return step
 
 
-def torch_times(repeats):
+def torch_step():
     torch = load_torch()
     if torch is None:
         return None
+    torch.manual_seed(0)
     x, y = _data()
     xs, ys = [torch.tensor(b) for b in x], [torch.tensor(b) for b in y]
     net = _model(torch)
@@ -99,7 +104,7 @@ def torch_times(repeats):
         loss.backward()
         opt.step()
 
-    return _time(step, repeats)
+    return step
 
 
 def node_counts():
@@ -125,11 +130,12 @@ def _spread(times):
     return statistics.median(times), f"{min(times):.3g}..{max(times):.3g}"
 
 
-def run(repeats: int = 5) -> list[Row]:
-    eager, eager_spread = _spread(eager_times(repeats))
-    graph, graph_spread = _spread(graph_times(repeats))
-    torch = torch_times(repeats)
-    torch_med = None if torch is None else statistics.median(torch)
+def run(repeats: int = 7) -> list[Row]:
+    steps = [eager_step(), graph_step(), torch_step()]
+    times = _time([s for s in steps if s is not None], repeats)
+    eager, eager_spread = _spread(times[0])
+    graph, graph_spread = _spread(times[1])
+    torch_med = statistics.median(times[2]) if len(times) > 2 else None
     return [
         Row("graph_mlp_mnist step: eager (vs PyTorch)", eager, torch_med, "ms",
             spread=eager_spread),
