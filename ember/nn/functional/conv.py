@@ -6,6 +6,7 @@ run the fused primitives of ``ember.ops.conv``.
 """
 from __future__ import annotations
 
+from ember.autograd import Symbolic
 from ember.errors import shape_error
 from ember.ops.conv import Conv, ConvTranspose, conv_output_size
 from ember.tensor import Tensor
@@ -68,7 +69,7 @@ def resolve_padding(op: str, padding, kernel: tuple, stride: tuple, dilation: tu
 
 
 def _conv(op, input, weight, bias, stride, padding, dilation, groups, nd):  # noqa: A002
-    if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
+    if not isinstance(input, (Tensor, Symbolic)) or not isinstance(weight, (Tensor, Symbolic)):
         raise TypeError(f"{op}: input and weight must be Tensors, got "
                         f"{type(input).__name__} and {type(weight).__name__}")
     x_shape, w_shape = _shape(input), _shape(weight)
@@ -139,7 +140,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
 
 def _conv_transpose(op, input, weight, bias, stride, padding, output_padding, groups,  # noqa: A002
                     dilation, nd):
-    if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
+    if not isinstance(input, (Tensor, Symbolic)) or not isinstance(weight, (Tensor, Symbolic)):
         raise TypeError(f"{op}: input and weight must be Tensors, got "
                         f"{type(input).__name__} and {type(weight).__name__}")
     x_shape, w_shape = _shape(input), _shape(weight)

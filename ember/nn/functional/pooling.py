@@ -5,6 +5,7 @@ the primitives of ``ember.ops.pool``.
 """
 from __future__ import annotations
 
+from ember.autograd import Symbolic
 from ember.backend import xp
 from ember.errors import shape_error
 from ember.nn.functional.conv import ntuple
@@ -35,7 +36,7 @@ def pool_output_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool)
 
 
 def _check_input(op, input, nd):  # noqa: A002
-    if not isinstance(input, Tensor):
+    if not isinstance(input, (Tensor, Symbolic)):  # Symbolic: graph mode
         raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
     shape = tuple(input.shape)
     if len(shape) not in (nd + 1, nd + 2):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from ember.autograd import Symbolic
 from ember.backend import xp
 from ember.errors import shape_error
 from ember.ops.pool import Resample
@@ -61,7 +62,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
 
     Example: ``interpolate(x, scale_factor=2, mode='bilinear')`` doubles H and W.
     """
-    if not isinstance(input, Tensor):
+    if not isinstance(input, (Tensor, Symbolic)):  # Symbolic: graph mode
         raise TypeError(f"interpolate: input must be a Tensor, got {type(input).__name__}")
     if mode not in _MODES:
         raise ValueError(f"interpolate: unsupported mode {mode!r}; expected one of "
