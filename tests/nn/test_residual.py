@@ -96,6 +96,8 @@ def test_basic_block_matches_torchvision(cin, cout, stride):
     down = projection(cin, cout, stride) if (stride != 1 or cin != cout) else None
     tm, em = TorchBasicBlock(cin, cout, stride, down), nn.BasicBlock(cin, cout, stride)
     assert (em.downsample is None) == (down is None)
+    assert [n for n, _ in em.named_modules()] == [n for n, _ in tm.named_modules()]
+    assert repr(em) == repr(tm).removeprefix("Torch")
     load_from_torch(em, tm, rng)
     check(em, tm, (2, cin, 6, 6), rng)
 
@@ -105,6 +107,7 @@ def test_bottleneck_matches_torchvision(cin, planes, stride):
     rng = np.random.default_rng(1)
     down = projection(cin, planes * 4, stride) if (stride != 1 or cin != planes * 4) else None
     tm, em = TorchBottleneck(cin, planes, stride, down), nn.Bottleneck(cin, planes, stride)
+    assert repr(em) == repr(tm).removeprefix("Torch")
     load_from_torch(em, tm, rng)
     check(em, tm, (2, cin, 5, 5), rng)
     assert em.expansion == 4

@@ -7,11 +7,11 @@ trainable. Parameter names equal torchvision's (``conv1.weight``, ``bn1.running_
 """
 from __future__ import annotations
 
+from ember.nn.modules.activation import ReLU
 from ember.nn.modules.container import Sequential
 from ember.nn.modules.conv import Conv2d
 from ember.nn.modules.module import Module
 from ember.nn.modules.normalization import BatchNorm2d
-from ember.ops.elementwise import relu
 
 __all__ = ["BasicBlock", "Bottleneck"]
 
@@ -56,16 +56,17 @@ class BasicBlock(Module):
         super().__init__()
         self.conv1 = conv3x3(in_channels, out_channels, stride)
         self.bn1 = BatchNorm2d(out_channels)
+        self.relu = ReLU(inplace=True)
         self.conv2 = conv3x3(out_channels, out_channels)
         self.bn2 = BatchNorm2d(out_channels)
         self.downsample = _shortcut(downsample, in_channels, out_channels, stride)
         self.stride = stride
 
     def forward(self, x):
-        out = relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         identity = x if self.downsample is None else self.downsample(x)
-        return relu(out + identity)
+        return self.relu(out + identity)
 
 
 class Bottleneck(Module):
@@ -96,13 +97,14 @@ class Bottleneck(Module):
         self.bn2 = BatchNorm2d(width)
         self.conv3 = conv1x1(width, out_channels * self.expansion)
         self.bn3 = BatchNorm2d(out_channels * self.expansion)
+        self.relu = ReLU(inplace=True)
         self.downsample = _shortcut(downsample, in_channels, out_channels * self.expansion,
                                     stride)
         self.stride = stride
 
     def forward(self, x):
-        out = relu(self.bn1(self.conv1(x)))
-        out = relu(self.bn2(self.conv2(out)))
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
         out = self.bn3(self.conv3(out))
         identity = x if self.downsample is None else self.downsample(x)
-        return relu(out + identity)
+        return self.relu(out + identity)
