@@ -74,6 +74,18 @@ def _add_train(sub) -> None:
     p.set_defaults(func=train)
 
 
+def graph_show(args) -> int:
+    """Run a TF1-style script (``ember.graph``) and draw the graph it built."""
+    from ember.graph.dot import show_script
+
+    try:
+        print(show_script(args.script, args.output))
+    except RuntimeError as err:
+        print(f"ember graph-show: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="ember", description="Ember: deep learning on NumPy")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +95,11 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=demo)
     _add_train(sub)
+    p = sub.add_parser("graph-show", help="run a TF1-style script and draw its graph")
+    p.add_argument("script", help="a Python script that builds an ember.graph graph")
+    p.add_argument("-o", "--output", help="image path: .svg, .png, .pdf or .dot "
+                   "(default: the script's name with .svg)")
+    p.set_defaults(func=graph_show)
     args = parser.parse_args(argv)
     return args.func(args)
 
