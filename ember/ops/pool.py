@@ -30,13 +30,15 @@ def _layout(x):
 
 
 def _full(shape, fill, dtype, layout):
-    """An array of ``shape`` filled with ``fill``, leading axes in memory order ``layout``.
+    """An array of ``shape`` filled with ``fill`` (None: uninitialised), leading axes in
+    memory order ``layout``.
 
     Gradients and padded copies then share their input's layout (channel-major after a
     convolution), so the ops around them never copy between layouts.
     """
     perm = list(layout) + [len(layout), len(layout) + 1]
-    buf = xp.full(tuple(shape[a] for a in perm), fill, dtype)
+    shape = tuple(shape[a] for a in perm)
+    buf = xp.empty(shape, dtype) if fill is None else xp.full(shape, fill, dtype)
     return buf.transpose(xp.argsort(perm))
 
 
@@ -70,7 +72,7 @@ def _padded(x, padding, kernel, stride, dilation, out_hw, fill):
     return img
 
 
-def _unpad(dimg, padding, hw, shape, nd):
+def _unpad(dimg, padding, hw, nd):
     """The gradient of ``_padded``: the input region of ``dimg``, in the input's shape."""
     pt, pl = padding
     dx = dimg[..., pt:pt + hw[0], pl:pl + hw[1]]
@@ -92,6 +94,15 @@ class MaxPool(Function):
         self.hw, self.layout = (h, w), _layout(x)
         self.fast = (kernel == stride == (2, 2) and padding == (0, 0) and dilation == (1, 1)
                      and 2 * ho <= h and 2 * wo <= w)
+        self.pairs = None
+        if self.fast and (h, w) == (2 * ho, 2 * wo):
+            perm = self.layout + [x.ndim - 2, x.ndim - 1]
+            xm = x.transpose(perm)  # x in its memory order
+            if xm.flags.c_contiguous:
+                self.pairs = perm, xm.shape
+                out = self._pairs_forward(xm, wo).reshape(xm.shape[:-2] + (ho, wo))
+                out = out.transpose(xp.argsort(perm))
+                return out[..., 0, :] if nd == 1 else out
         if self.fast:
             a, b = x[..., 0:2 * ho:2, 0:2 * wo:2], x[..., 0:2 * ho:2, 1:2 * wo:2]
             c, d = x[..., 1:2 * ho:2, 0:2 * wo:2], x[..., 1:2 * ho:2, 1:2 * wo:2]
@@ -113,9 +124,41 @@ class MaxPool(Function):
             self.idx, self.img_shape = idx, img.shape
         return out[..., 0, :] if nd == 1 else out
 
+    def _pairs_forward(self, xm, wo):
+        """2x2 max of contiguous ``xm`` in two passes of long loops: first the maximum of
+        each horizontal pair (every even/odd element), then of each pair of those rows."""
+        pairs = xm.reshape(-1, 2)
+        self.right = pairs[:, 1] > pairs[:, 0]  # (rows * wo,): which of a pair won
+        rows = xp.maximum(pairs[:, 0], pairs[:, 1]).reshape(-1, 2, wo)
+        self.lower = rows[:, 1] > rows[:, 0]  # (rows / 2, wo): which row won
+        return xp.maximum(rows[:, 0], rows[:, 1])
+
+    def _pairs_backward(self, g):
+        perm, mshape = self.pairs
+        wo = mshape[-1] // 2
+        gm = xp.ascontiguousarray(g.transpose(perm)).reshape(-1, wo)
+        lower, right = self.lower, self.right
+        rows = xp.empty((gm.shape[0], 2, wo), g.dtype)
+        xp.multiply(gm, ~lower, out=rows[:, 0])
+        xp.multiply(gm, lower, out=rows[:, 1])
+        rows = rows.reshape(-1)
+        dx = xp.empty((rows.shape[0], 2), g.dtype)
+        xp.multiply(rows, ~right, out=dx[:, 0])
+        xp.multiply(rows, right, out=dx[:, 1])
+        return dx.reshape(mshape).transpose(xp.argsort(perm))
+
     def winner(self):
         """Per output, the winning window offset ``(i, j)`` as two integer arrays."""
         kw = self.args[0][1]
+        if self.pairs is not None:
+            perm, mshape = self.pairs
+            ho, wo = mshape[-2] // 2, mshape[-1] // 2
+            right = self.right.reshape(-1, 2, wo)
+            right = xp.where(self.lower, right[:, 1], right[:, 0])
+            inv = xp.argsort(perm)
+            shape = mshape[:-2] + (ho, wo)
+            return (self.lower.astype(xp.int64).reshape(shape).transpose(inv),
+                    right.astype(xp.int64).reshape(shape).transpose(inv))
         if self.fast:
             lower = self.lower.astype(xp.int64)
             right = xp.where(self.lower, self.right_bottom, self.right_top).astype(xp.int64)
@@ -134,19 +177,27 @@ class MaxPool(Function):
     def backward(self, g):
         kernel, stride, padding, dilation, (ho, wo) = self.args
         g = _as_hw(g, self.nd)
+        if self.pairs is not None:
+            dx = self._pairs_backward(g)
+            return (dx[..., 0, :] if self.nd == 1 else dx,)
         if self.fast:
-            dx = _full(g.shape[:-2] + self.hw, 0, g.dtype, self.layout)
-            top = xp.where(self.lower, 0, g)
-            bottom = g - top
-            dx[..., 0:2 * ho:2, 0:2 * wo:2] = xp.where(self.right_top, 0, top)
-            dx[..., 0:2 * ho:2, 1:2 * wo:2] = xp.where(self.right_top, top, 0)
-            dx[..., 1:2 * ho:2, 0:2 * wo:2] = xp.where(self.right_bottom, 0, bottom)
-            dx[..., 1:2 * ho:2, 1:2 * wo:2] = xp.where(self.right_bottom, bottom, 0)
+            h, w = self.hw
+            dx = _full(g.shape[:-2] + self.hw, None, g.dtype, self.layout)
+            if 2 * ho < h or 2 * wo < w:  # floor mode dropped a last row or column
+                dx[..., 2 * ho:, :] = 0
+                dx[..., :, 2 * wo:] = 0
+            # the gradient goes to the winner of each window, written phase by phase
+            upper, lower = ~self.lower, self.lower
+            rt, rb = self.right_top, self.right_bottom
+            xp.multiply(g, upper & ~rt, out=dx[..., 0:2 * ho:2, 0:2 * wo:2])
+            xp.multiply(g, upper & rt, out=dx[..., 0:2 * ho:2, 1:2 * wo:2])
+            xp.multiply(g, lower & ~rb, out=dx[..., 1:2 * ho:2, 0:2 * wo:2])
+            xp.multiply(g, lower & rb, out=dx[..., 1:2 * ho:2, 1:2 * wo:2])
             return (dx[..., 0, :] if self.nd == 1 else dx,)
         dimg = _full(self.img_shape, 0, g.dtype, self.layout)
         for k, view in _windows(dimg, kernel, stride, dilation, (ho, wo)):
             view += xp.where(self.idx == k, g, 0)
-        return (_unpad(dimg, padding, self.hw, self.shape, self.nd),)
+        return (_unpad(dimg, padding, self.hw, self.nd),)
 
 
 class MaxPoolWithIndices(MaxPool):
@@ -201,7 +252,7 @@ class AvgPool(Function):
         dimg = _full(self.img_shape, 0, g.dtype, self.layout)
         for _, view in _windows(dimg, kernel, stride, (1, 1), out_hw):
             view += gs
-        return (_unpad(dimg, padding, self.hw, self.shape, self.nd),)
+        return (_unpad(dimg, padding, self.hw, self.nd),)
 
 
 def _window_counts(size, k, s, p, n_out, count_include_pad):
