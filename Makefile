@@ -12,7 +12,7 @@ setup-test: setup
 	$(PIP) -e '.[test]'
 
 demo: setup
-	$(PY) -m ember demo
+	$(PY) -m ember train mlp-mnist --epochs 3
 
 test: setup-test
 	$(PY) -m ruff check ember tests benchmarks

@@ -172,8 +172,9 @@ class Trainer:
                 epoch_logs.update({f"val_{k}": v for k, v in val.items()})
             epoch_logs["lr"] = self.optimizer.param_groups[0]["lr"]
             self.history.add_epoch(epoch, epoch_logs)
-            progress.epoch_end(epoch, self._iterations, epoch_logs)
             cbs.call("on_epoch_end", epoch, epoch_logs)
+            self.history.update_last(epoch_logs)  # with what callbacks added
+            progress.epoch_end(epoch, self._iterations, epoch_logs)
             if self.stop_training:
                 break
         cbs.call("on_train_end", epoch_logs)

@@ -32,6 +32,13 @@ class History:
             if len(column) < n:
                 column.append(math.nan)
 
+    def update_last(self, logs: dict) -> None:
+        """Set figures of the last epoch (callbacks may add some at its end)."""
+        n = len(self.epoch)
+        for key, value in logs.items():
+            column = self.history.setdefault(key, [math.nan] * n)
+            column[-1] = float(value)
+
     def add_batch(self, epoch_fraction: float, logs: dict) -> None:
         self.batch_epoch.append(epoch_fraction)
         n = len(self.batch_epoch)
