@@ -230,7 +230,9 @@ class LearningRateScheduler(Callback):
         self.schedule, self.interval, self.monitor = schedule, interval, monitor
         self.verbose = verbose
         self.is_scheduler = hasattr(schedule, "step")
-        self.plateau = self.is_scheduler and type(schedule).__name__ == "ReduceLROnPlateau"
+        from ember.optim.lr_scheduler import ReduceLROnPlateau
+
+        self.plateau = isinstance(schedule, ReduceLROnPlateau)
         if self.plateau and interval == "batch":
             raise ValueError("LearningRateScheduler: ReduceLROnPlateau steps once per epoch "
                              "on a monitored figure; use interval='epoch'")

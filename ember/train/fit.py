@@ -119,6 +119,7 @@ class Trainer:
         self.stop_training = False
         self.global_step = 0
         self.train_loader = None
+        self._iterations = 0
 
     # what ModelCheckpoint stores beside model and optimizer
     def lr_scheduler(self):

@@ -222,3 +222,22 @@ def test_other_bad_input():
     loader = DataLoader(TensorDataset(ember.tensor(x), ember.tensor(y)), batch_size=4)
     with pytest.raises(ValueError, match="batch_size applies to"):
         fit(model, nn.CrossEntropyLoss(), opt, loader, batch_size=8, verbose=0)
+
+
+def test_epoch_metrics_are_over_the_whole_epoch():
+    from sklearn.metrics import f1_score, top_k_accuracy_score
+
+    x, y = _data(90)
+    model = _model()
+
+    def share_of_class_0(y_true, y_pred):
+        return float(np.mean(y_true == 0))
+
+    scores = evaluate(model, None, (x, y), ["top2", "f1", share_of_class_0], batch_size=32)
+    with ember.no_grad():
+        model.eval()
+        logits = model(ember.tensor(x)).numpy()
+    assert scores["top2"] == pytest.approx(top_k_accuracy_score(y, logits, k=2,
+                                                                labels=[0, 1, 2]))
+    assert scores["f1"] == pytest.approx(f1_score(y, logits.argmax(1), average="macro"))
+    assert scores["share_of_class_0"] == pytest.approx(np.mean(y == 0))
