@@ -16,5 +16,6 @@ from ember.tensor import Size, Tensor, device  # noqa: F401
 from ember import autograd, cuda, nn  # noqa: F401,E402
 from ember import optim  # noqa: F401,E402
 from ember import utils  # noqa: F401,E402
+from ember import io, train  # noqa: F401,E402  (fit loop, safetensors I/O)
 
 __version__ = "0.1.0"
