@@ -3,8 +3,9 @@
 The model: Conv2d(1->32, 3x3, same) + ReLU + MaxPool2, Conv2d(32->64, 3x3, same) + ReLU +
 MaxPool2, Flatten (3136), Linear 128 + ReLU, Linear 10; softmax cross-entropy; a plain SGD
 update (``p -= lr * grad``). Random data of MNIST's shape (128, 1, 28, 28). Ember and
-PyTorch (2 threads) run the same weights in the same process; each figure is the median
-of repeats after warm-up, min and max printed beside it.
+PyTorch (2 threads) run the same weights in the same process, their repeats interleaved
+(the machine is shared: alternating lets both see the same load); each figure is the
+median of repeats after warm-up, Ember's min and max printed beside it.
 
 Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/cnn_mnist_step.py``
 (the two variables slow NumPy's BLAS on this machine; see WORKLOADS.md).
@@ -12,14 +13,16 @@ Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/cnn_mnist_
 from __future__ import annotations
 
 import os
+import statistics
 import sys
+import time
 
 import numpy as np
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``ember`` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks.common import Row, load_torch, repeat  # noqa: E402
+from benchmarks.common import Row, load_torch  # noqa: E402
 
 BATCH, LR, REPEATS, WARMUP = 128, 0.01, 15, 3
 
@@ -27,7 +30,6 @@ BATCH, LR, REPEATS, WARMUP = 128, 0.01, 15, 3
 def _build(lib, seed=0):
     """The cnn_mnist model in ``lib`` (ember or torch) and the loss."""
     nn = lib.nn
-
     lib.manual_seed(seed)
     relu = nn.ReLU if hasattr(nn, "ReLU") else _relu_module(lib)
     model = nn.Sequential(
@@ -82,6 +84,21 @@ def _torch_step(model, loss_fn, x, y, torch):
     return step
 
 
+def _interleaved(fns, repeats, warmup):
+    """Time each of ``fns`` ``repeats`` times, alternating between them, so that a shared,
+    noisy machine slows them alike; (median, min, max) seconds for each."""
+    for fn in fns:
+        for _ in range(warmup):
+            fn()
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, ts in zip(fns, times):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return [(statistics.median(ts), min(ts), max(ts)) for ts in times]
+
+
 def _ms(stats):
     med, lo, hi = stats
     return med * 1e3, f"{lo * 1e3:.1f}..{hi * 1e3:.1f}"
@@ -95,23 +112,28 @@ def run() -> list[Row]:
     ys = rng.integers(0, 10, BATCH)
     model, loss_fn = _build(ember)
     ex, ey = ember.tensor(xs), ember.tensor(ys)
-    e_step = repeat(_ember_step(model, loss_fn, ex, ey, ember), REPEATS, WARMUP)
-    with ember.no_grad():
-        e_fwd = repeat(lambda: model(ex), REPEATS, WARMUP)
+    e_step = _ember_step(model, loss_fn, ex, ey, ember)
 
+    def e_fwd():
+        with ember.no_grad():
+            model(ex)
+
+    fns = [e_step, e_fwd]
     torch = load_torch()
-    t_step = t_fwd = None
     if torch is not None:
         tmodel, tloss = _build(torch)
         _copy_weights(model, tmodel, torch)
         tx, ty = torch.from_numpy(xs), torch.from_numpy(ys)
-        t_step = repeat(_torch_step(tmodel, tloss, tx, ty, torch), REPEATS, WARMUP)
-        with torch.no_grad():
-            t_fwd = repeat(lambda: tmodel(tx), REPEATS, WARMUP)
 
+        def t_fwd():
+            with torch.no_grad():
+                tmodel(tx)
+
+        fns += [_torch_step(tmodel, tloss, tx, ty, torch), t_fwd]
+    stats = _interleaved(fns, REPEATS, WARMUP) + [None, None]
     rows = []
-    for name, e, t in (("cnn_mnist step (fwd+bwd+sgd) b128", e_step, t_step),
-                       ("cnn_mnist forward (no_grad) b128", e_fwd, t_fwd)):
+    for name, e, t in (("cnn_mnist step (fwd+bwd+sgd) b128", stats[0], stats[2]),
+                       ("cnn_mnist forward (no_grad) b128", stats[1], stats[3])):
         med, spread = _ms(e)
         rows.append(Row(name, med, None if t is None else _ms(t)[0], "ms", spread=spread))
     return rows

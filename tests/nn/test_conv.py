@@ -341,3 +341,15 @@ def test_bad_arguments():
         F.conv_transpose2d(x, ember.randn(2, 3, 3, 3), stride=2, output_padding=2)
     with pytest.raises(ValueError, match=r"conv_transpose2d: expected input with 2 channels"):
         F.conv_transpose2d(ember.randn(1, 3, 4, 4), ember.randn(2, 3, 3, 3))
+
+
+def test_dtype_mismatch_is_refused():
+    x64 = ember.randn(1, 2, 5, 5, dtype=ember.float64)
+    with pytest.raises(TypeError, match=r"conv2d: input, weight and bias must have the same "
+                                        r"floating dtype, got float64, float32"):
+        F.conv2d(x64, ember.randn(3, 2, 3, 3))
+    with pytest.raises(RuntimeError, match=r"got int64, float32"):
+        F.conv2d(ember.ones(1, 2, 5, 5, dtype=ember.int64), ember.randn(3, 2, 3, 3))
+    with pytest.raises(TypeError, match=r"conv_transpose2d: .*float32, float32, float64"):
+        F.conv_transpose2d(ember.randn(1, 2, 3, 3), ember.randn(2, 3, 3, 3),
+                           ember.randn(3, dtype=ember.float64))

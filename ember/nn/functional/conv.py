@@ -28,6 +28,20 @@ def ntuple(value, n: int, op: str, name: str) -> tuple:
     return out
 
 
+class DtypeMismatchError(TypeError, RuntimeError):
+    """Input, weight and bias of a convolution differ in dtype (a TypeError by Ember's
+    convention, a RuntimeError as in PyTorch)."""
+
+
+def _check_dtypes(op, input, weight, bias):  # noqa: A002
+    """Same floating dtype for all operands: no silent float64 upcast, no integer conv."""
+    dtypes = [input.dtype, weight.dtype] + ([bias.dtype] if bias is not None else [])
+    if input.dtype.kind != "f" or any(d != input.dtype for d in dtypes):
+        names = ", ".join(str(d) for d in dtypes)
+        raise DtypeMismatchError(f"{op}: input, weight and bias must have the same floating "
+                                 f"dtype, got {names}")
+
+
 def _shape(t) -> tuple:
     return tuple(t.shape)
 
@@ -73,6 +87,7 @@ def _conv(op, input, weight, bias, stride, padding, dilation, groups, nd):  # no
         raise TypeError(f"{op}: input and weight must be Tensors, got "
                         f"{type(input).__name__} and {type(weight).__name__}")
     x_shape, w_shape = _shape(input), _shape(weight)
+    _check_dtypes(op, input, weight, bias)
     if len(w_shape) != nd + 2:
         raise shape_error(op, f"weight must be {nd + 2}-D (out_channels, in_channels/groups, "
                           f"{'kernel' if nd == 1 else 'kH, kW'})", w_shape)
@@ -144,6 +159,7 @@ def _conv_transpose(op, input, weight, bias, stride, padding, output_padding, gr
         raise TypeError(f"{op}: input and weight must be Tensors, got "
                         f"{type(input).__name__} and {type(weight).__name__}")
     x_shape, w_shape = _shape(input), _shape(weight)
+    _check_dtypes(op, input, weight, bias)
     if len(w_shape) != nd + 2:
         raise shape_error(op, f"weight must be {nd + 2}-D (in_channels, out_channels/groups, "
                           f"{'kernel' if nd == 1 else 'kH, kW'})", w_shape)
