@@ -100,7 +100,7 @@ def train_mnist(name: str, epochs: int | None = None, batch_size: int | None = N
     from ember.data import mnist
     from ember.train.callbacks import CSVLogger, LearningRateScheduler
     from ember.train.fit import evaluate, fit
-    from ember.train.plot import plot_history
+    from ember.train.plot import diagnose, plot_history
 
     base = (WORKLOADS if workload else RECIPES)[name]
     epochs = base.epochs if epochs is None else epochs
@@ -146,7 +146,8 @@ def train_mnist(name: str, epochs: int | None = None, batch_size: int | None = N
     io.save_model(model, weights, metadata={"recipe": name, "workload": str(workload),
                                             "test_accuracy": f"{scores['accuracy']:.4f}"})
     plot = plot_history(history, os.path.join(out, "history.png"),
-                        title=f"{name}: test accuracy {scores['accuracy']:.4f}")
+                        title=f"{name}: test accuracy {scores['accuracy']:.4f}\n"
+                              f"{diagnose(history)}")
     if verbose:
         print(f"test accuracy {scores['accuracy']:.4f}  test loss {scores['loss']:.4f}  "
               f"(training {seconds:.1f}s)")
