@@ -131,6 +131,69 @@ def _channel_major(g):
     return gc.reshape(gc.shape[0], -1)
 
 
+def _flat_shifts(geo):
+    """Whether im2col/col2im can shift whole flattened planes (stride 1, Wo == W), and how.
+
+    Then output position ``q = ho*W + wo`` reads input position ``q + delta`` with
+    ``delta = (i*dh - pt)*W + (j*dw - pl)``: one long run per (channel, sample, i, j)
+    instead of ``Ho`` runs of ``Wo`` floats. The ``|j*dw - pl|`` columns that wrap
+    around into the neighbouring row are the ones that read padding: they are zeroed.
+    Yields ``(i, j, q_lo, q_hi, delta, col_shift)`` with ``[q_lo, q_hi)`` the outputs
+    whose input is inside the image.
+    """
+    h, w, ho = geo.h, geo.w, geo.ho
+    for i in range(geo.kh):
+        a = i * geo.dh - geo.pt
+        h0, h1 = max(0, -a), min(ho, h - a)
+        for j in range(geo.kw):
+            b = j * geo.dw - geo.pl
+            delta = a * w + b
+            q_lo, q_hi = max(h0 * w, -delta), min(h1 * w, h * w - delta)
+            yield i, j, q_lo, max(q_lo, q_hi), delta, b
+
+
+def _flat_ok(geo) -> bool:
+    return geo.sh == 1 and geo.sw == 1 and geo.wo == geo.w
+
+
+def _zero_wrapped(plane, geo, b):
+    """Zero the output columns whose input column ``wo + b`` lies in the padding."""
+    rows = plane.reshape(plane.shape[:-1] + (geo.ho, geo.w))
+    if b < 0:
+        rows[..., :-b] = 0
+    elif b > 0:
+        rows[..., geo.w - b:] = 0
+
+
+def _im2col_flat(x, geo, groups, ones):
+    """``im2col`` for stride 1 and Wo == W, from the unpadded channel-major input."""
+    cg = geo.c // groups
+    k = cg * geo.kh * geo.kw
+    cols = xp.empty((groups, k + ones, geo.n * geo.ho * geo.wo), x.dtype)
+    if ones:
+        cols[:, k] = 1
+    view = cols[:, :k].reshape(groups, cg, geo.kh, geo.kw, geo.n, geo.ho * geo.wo)
+    src = x.reshape(groups, cg, geo.n, geo.h * geo.w)
+    for i, j, q_lo, q_hi, delta, b in _flat_shifts(geo):
+        plane = view[:, :, i, j]
+        plane[..., :q_lo] = 0
+        plane[..., q_hi:] = 0
+        plane[..., q_lo:q_hi] = src[..., q_lo + delta:q_hi + delta]
+        _zero_wrapped(plane, geo, b)
+    return cols
+
+
+def _col2im_flat(cols, geo):
+    """``col2im`` for stride 1 and Wo == W: the unpadded channel-major gradient (C, N, H, W)."""
+    dx = xp.zeros((geo.c, geo.n, geo.h * geo.w), cols.dtype)
+    cols = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho * geo.wo)
+    for i, j, q_lo, q_hi, delta, b in _flat_shifts(geo):
+        plane = cols[:, i, j]
+        _zero_wrapped(plane, geo, b)  # cols is ours to scribble on
+        dx[..., q_lo + delta:q_hi + delta] += plane[..., q_lo:q_hi]
+    return dx.reshape(geo.c, geo.n, geo.h, geo.w)
+
+
 # ----------------------------------------------------------------------------- Conv
 class Conv(Function):
     """``out = conv(x, w) + b`` for 1-D (N, C, L) and 2-D (N, C, H, W) inputs.
@@ -149,7 +212,11 @@ class Conv(Function):
         geo = _Geometry(x4.shape, kh, kw, stride, padding, dilation)
         w3 = w4.reshape(groups, o // groups, cg * kh * kw)
         has_bias = b is not None
-        cols = im2col(_pad_input(x4, geo), geo, groups, ones=has_bias)
+        if _flat_ok(geo):
+            xc = xp.ascontiguousarray(x4.transpose(1, 0, 2, 3))
+            cols = _im2col_flat(xc, geo, groups, has_bias)
+        else:
+            cols = im2col(_pad_input(x4, geo), geo, groups, ones=has_bias)
         # [W | b] @ [cols; 1]: one GEMM per group gives W @ cols + b
         wb = xp.concatenate([w3, b.reshape(groups, -1, 1)], axis=2) if has_bias else w3
         y = xp.matmul(wb, cols).reshape(o, geo.n, geo.ho, geo.wo)
@@ -171,7 +238,11 @@ class Conv(Function):
         if self.needs_input_grad(0):
             # dcols = W^T @ dY, then col2im
             gcols = xp.matmul(w3.swapaxes(-1, -2), rows)
-            gx = _restore(_crop(col2im(gcols, geo), geo), self.x_shape, len(self.w_shape))
+            if _flat_ok(geo):
+                gx = _col2im_flat(gcols, geo).transpose(1, 0, 2, 3)
+            else:
+                gx = _crop(col2im(gcols, geo), geo)
+            gx = _restore(gx, self.x_shape, len(self.w_shape))
         return gx, gw, gb
 
 

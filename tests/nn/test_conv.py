@@ -70,6 +70,11 @@ CONV2D = [
     ((1, 4, 7, 6), (8, 1, 5, 5), {"groups": 4, "padding": "same"}),  # depthwise x2
     ((3, 7, 6), (4, 3, 3, 3), {"padding": 1}),  # unbatched
     ((1, 1, 28, 28), (8, 1, 3, 3), {"padding": "same"}),
+    # stride 1 with the output as wide as the input, but not as high: the shifted-plane
+    # im2col must clip whole rows
+    ((2, 3, 5, 6), (4, 3, 3, 3), {"padding": (2, 1)}),
+    ((2, 2, 4, 9), (3, 2, 2, 5), {"padding": (0, 4), "dilation": (1, 2)}),
+    ((2, 2, 6, 5), (3, 2, 5, 1), {"padding": (1, 0)}),
 ]
 
 
