@@ -170,3 +170,25 @@ def test_checkpoint_from_another_architecture_is_refused(tmp_path):
     save_model(model, tmp_path / "plain.safetensors")
     with pytest.raises(ValueError, match="not an Ember checkpoint"):
         load_checkpoint(tmp_path / "plain.safetensors", model)
+
+
+def test_checkpoint_restores_a_scheduler(tmp_path):
+    model = _model()
+    opt = ember.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    sched = ember.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=20)
+    for _ in range(7):
+        _train_steps(model, opt, 1)
+        sched.step()
+    save_checkpoint(tmp_path / "c.safetensors", model, opt, epoch=1, scheduler=sched)
+    model2 = _model()
+    opt2 = ember.optim.SGD(model2.parameters(), lr=0.1, momentum=0.9)
+    sched2 = ember.optim.lr_scheduler.OneCycleLR(opt2, max_lr=0.1, total_steps=20)
+    load_checkpoint(tmp_path / "c.safetensors", model2, opt2, scheduler=sched2)
+    for _ in range(3):
+        sched.step()
+        sched2.step()
+        assert opt2.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
+        assert opt2.param_groups[0]["momentum"] == opt.param_groups[0]["momentum"]
+    with pytest.raises(ValueError, match="holds no lr scheduler state"):
+        save_checkpoint(tmp_path / "d.safetensors", model, opt, epoch=1)
+        load_checkpoint(tmp_path / "d.safetensors", model2, opt2, scheduler=sched2)
