@@ -61,7 +61,9 @@ def _add_train(sub) -> None:
                    help="peak learning rate of Adam (default: the recipe's; 1e-3 with "
                         "--workload)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default=None, help="output directory (default runs/<model>)")
+    p.add_argument("--out", default=None,
+                   help="output directory (default runs/<model>, runs/<model>-workload with "
+                        "--workload)")
     p.add_argument("--limit", type=int, default=None,
                    help="train on the first N training images only")
     p.add_argument("--workload", action="store_true",
