@@ -75,6 +75,7 @@ CONV2D = [
     ((2, 3, 5, 6), (4, 3, 3, 3), {"padding": (2, 1)}),
     ((2, 2, 4, 9), (3, 2, 2, 5), {"padding": (0, 4), "dilation": (1, 2)}),
     ((2, 2, 6, 5), (3, 2, 5, 1), {"padding": (1, 0)}),
+    ((1, 2, 4, 1), (3, 2, 3, 5), {"padding": (1, 2)}),  # every column but one is padding
 ]
 
 
@@ -258,6 +259,7 @@ def _Relu(lib):  # noqa: N802
 GRADCHECK = [
     ("conv2d", (2, 2, 5, 4), (3, 2, 3, 2), {"padding": 1, "stride": (2, 1)}),
     ("conv2d", (1, 4, 5, 5), (4, 2, 2, 3), {"padding": "same", "groups": 2, "dilation": 2}),
+    ("conv2d", (2, 2, 3, 2), (2, 2, 3, 3), {"padding": (2, 1)}),
     ("conv1d", (2, 2, 6), (3, 2, 3), {"padding": 1, "stride": 2}),
     ("conv_transpose2d", (1, 2, 3, 3), (2, 2, 3, 2), {"stride": 2, "padding": 1,
                                                       "output_padding": 1}),
