@@ -206,10 +206,12 @@ class Trainer:
             value, n = loss.item(), _count(y)
             total += value * n
             count += n
+            logs["loss"] = value
             for m in metrics:
                 m.update(_raw(out), _raw(y))
+                if m.last is not None:
+                    logs[m.name] = m.last
             self.global_step += 1
-            logs["loss"] = value
             logs["lr"] = opt.param_groups[0]["lr"]
             self.history.add_batch(epoch + (i + 1) / n_batches if n_batches else epoch + 1,
                                    {k: v for k, v in logs.items() if k != "batch"})

@@ -18,9 +18,14 @@ from ember.train import metrics as M
 
 
 class Metric:
-    """Base class: subclasses define ``reset``, ``update`` and ``result``."""
+    """Base class: subclasses define ``reset``, ``update`` and ``result``.
+
+    A metric that has a meaningful per-batch figure sets ``last`` in ``update``; ``fit``
+    records it per iteration in ``history.batch``.
+    """
 
     name = "metric"
+    last: float | None = None
 
     def reset(self) -> None:
         raise NotImplementedError
@@ -52,7 +57,9 @@ class Accuracy(Metric):
             raise ValueError(f"{self.name}: {pred.shape[0]} predictions for {true.shape[0]} "
                              f"targets (output shape {np.shape(y_pred)}, target shape "
                              f"{np.shape(y_true)})")
-        self.correct += int(np.count_nonzero(pred == true))
+        correct = int(np.count_nonzero(pred == true))
+        self.last = correct / max(true.shape[0], 1)
+        self.correct += correct
         self.count += true.shape[0]
 
     def result(self) -> float:
@@ -73,7 +80,8 @@ class TopKAccuracy(Metric):
 
     def update(self, y_pred, y_true) -> None:
         n = np.shape(y_true)[0]
-        self.hits += M.top_k_accuracy(y_true, y_pred, k=self.k) * n
+        self.last = M.top_k_accuracy(y_true, y_pred, k=self.k)
+        self.hits += self.last * n
         self.count += n
 
     def result(self) -> float:
@@ -117,7 +125,8 @@ class MeanMetric(Metric):
 
     def update(self, y_pred, y_true) -> None:
         n = np.shape(y_true)[0] if np.ndim(y_true) else 1
-        self.total += float(self.fn(y_true, y_pred)) * n
+        self.last = float(self.fn(y_true, y_pred))
+        self.total += self.last * n
         self.count += n
 
     def result(self) -> float:

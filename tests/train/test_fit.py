@@ -65,6 +65,9 @@ def test_fit_learns_and_fills_history():
     sizes = np.array([32] * 6 + [8])
     np.testing.assert_allclose(h["loss"][0], np.sum(sizes * hist.batch["loss"][:7]) / 200,
                                rtol=1e-6)
+    np.testing.assert_allclose(h["accuracy"][0],
+                               np.sum(sizes * hist.batch["accuracy"][:7]) / 200)
+    assert set(hist.batch) == {"loss", "accuracy", "lr"}  # f1 has no per-batch figure
     # validation figures equal evaluate() on the same data after training
     scores = evaluate(model, nn.CrossEntropyLoss(), (x[200:], y[200:]), ["accuracy"])
     assert scores["loss"] == pytest.approx(h["val_loss"][-1])
