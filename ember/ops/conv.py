@@ -17,6 +17,11 @@ convolution is ONE large GEMM on contiguous float32 data:
   are BLAS flags, not copies), then col2im: ``kh*kw`` strided slice-adds into a
   preallocated zero-padded buffer.
 
+With stride 1 and an output as wide as the input (``padding='same'``, 3x3 with padding 1,
+...), im2col and col2im need no padded copy: each (channel, sample, i, j) is ONE shifted
+run over the flattened H*W plane, with the few columns that wrap around zeroed, instead of
+Ho runs of Wo floats (``_flat_shifts``).
+
 1-D convolutions are 2-D convolutions with a height of 1; unbatched inputs get a batch of 1.
 """
 from __future__ import annotations

@@ -1,14 +1,19 @@
 """Pooling and resampling primitives: ``MaxPool``, ``AvgPool``, ``AdaptiveMaxPool``, ``Resample``.
 
-Pooling works on (M, H, W) views of the input (all leading dimensions folded into M; a
-1-D pooling has H = 1), with the window offsets as ``kh*kw`` strided views of a padded
-copy: ``view_ij[m, ho, wo] = xpad[m, ho*sh + i*dh, wo*sw + j*dw]``. The forward is a
-running max (or sum) over those views, the backward ``kh*kw`` strided slice-adds. Max
-pooling keeps, per output, which window offset won (the first one on ties, as PyTorch).
+Pooling works on the last two dimensions of the input, whatever its leading ones (a 1-D
+signal gets a height of 1), and keeps the input's memory layout: after a convolution the
+activations are channel-major (see ``ember.ops.conv``), and padded copies and gradients
+here are allocated in that same order, so that nothing is transposed on the way.
 
-The common 2x2, stride 2 max pooling has its own path on the four phases of the input
-(``x[:, 0::2, 0::2]``, ...): three comparisons forward, three boolean masks kept for the
-backward.
+General windows are ``kh*kw`` strided views of a padded copy,
+``view_ij[..., ho, wo] = xpad[..., ho*sh + i*dh, wo*sw + j*dw]``: the forward is a running
+max (or sum) over them, the backward ``kh*kw`` strided slice-adds. Max pooling keeps, per
+output, which window offset won (the first one on ties, as PyTorch).
+
+The common 2x2, stride 2 max pooling has two fast paths: on contiguous memory, the max of
+each horizontal pair then of each pair of rows (two passes of long loops); otherwise the
+max of the four phases ``x[..., 0::2, 0::2]``, ... Both keep boolean masks (right beat
+left, bottom beat top) and write the gradient straight into place with ``multiply``.
 
 ``Resample`` computes ``A_h @ x @ A_w^T`` with constant matrices: nearest and
 (bi)linear interpolation and adaptive average pooling are all separable linear maps.
@@ -72,11 +77,10 @@ def _padded(x, padding, kernel, stride, dilation, out_hw, fill):
     return img
 
 
-def _unpad(dimg, padding, hw, nd):
-    """The gradient of ``_padded``: the input region of ``dimg``, in the input's shape."""
+def _unpad(dimg, padding, hw):
+    """The gradient of ``_padded``: the input region of ``dimg``."""
     pt, pl = padding
-    dx = dimg[..., pt:pt + hw[0], pl:pl + hw[1]]
-    return dx[..., 0, :] if nd == 1 else dx
+    return dimg[..., pt:pt + hw[0], pl:pl + hw[1]]
 
 
 class MaxPool(Function):
@@ -104,25 +108,34 @@ class MaxPool(Function):
                 out = out.transpose(xp.argsort(perm))
                 return out[..., 0, :] if nd == 1 else out
         if self.fast:
-            a, b = x[..., 0:2 * ho:2, 0:2 * wo:2], x[..., 0:2 * ho:2, 1:2 * wo:2]
-            c, d = x[..., 1:2 * ho:2, 0:2 * wo:2], x[..., 1:2 * ho:2, 1:2 * wo:2]
-            top, bottom = xp.maximum(a, b), xp.maximum(c, d)
-            out = xp.maximum(top, bottom)
-            # which offset won, the first one on ties: right over left, bottom over top
-            self.right_top, self.right_bottom, self.lower = b > a, d > c, bottom > top
+            out = self._phases_forward(x, ho, wo)
         else:
-            img = _padded(x, padding, kernel, stride, dilation, out_hw, -xp.inf)
-            out = idx = None
-            for k, view in _windows(img, kernel, stride, dilation, out_hw):
-                if out is None:
-                    out = view.copy()
-                    idx = xp.zeros(out.shape, xp.int16)
-                    continue
-                better = view > out
-                xp.maximum(out, view, out=out)
-                xp.copyto(idx, k, where=better)
-            self.idx, self.img_shape = idx, img.shape
+            out = self._windows_forward(x, kernel, stride, padding, dilation, out_hw)
         return out[..., 0, :] if nd == 1 else out
+
+    def _phases_forward(self, x, ho, wo):
+        """2x2 max as the max of the four phases of ``x`` (any layout, odd sizes too)."""
+        a, b = x[..., 0:2 * ho:2, 0:2 * wo:2], x[..., 0:2 * ho:2, 1:2 * wo:2]
+        c, d = x[..., 1:2 * ho:2, 0:2 * wo:2], x[..., 1:2 * ho:2, 1:2 * wo:2]
+        top, bottom = xp.maximum(a, b), xp.maximum(c, d)
+        # which offset won, the first one on ties: right over left, bottom over top
+        self.right_top, self.right_bottom, self.lower = b > a, d > c, bottom > top
+        return xp.maximum(top, bottom)
+
+    def _windows_forward(self, x, kernel, stride, padding, dilation, out_hw):
+        """Running max over the window offsets, remembering the first winner."""
+        img = _padded(x, padding, kernel, stride, dilation, out_hw, -xp.inf)
+        out = idx = None
+        for k, view in _windows(img, kernel, stride, dilation, out_hw):
+            if out is None:
+                out = view.copy()
+                idx = xp.zeros(out.shape, xp.int16)
+                continue
+            better = view > out
+            xp.maximum(out, view, out=out)
+            xp.copyto(idx, k, where=better)
+        self.idx, self.img_shape = idx, img.shape
+        return out
 
     def _pairs_forward(self, xm, wo):
         """2x2 max of contiguous ``xm`` in two passes of long loops: first the maximum of
@@ -179,25 +192,29 @@ class MaxPool(Function):
         g = _as_hw(g, self.nd)
         if self.pairs is not None:
             dx = self._pairs_backward(g)
-            return (dx[..., 0, :] if self.nd == 1 else dx,)
-        if self.fast:
-            h, w = self.hw
-            dx = _full(g.shape[:-2] + self.hw, None, g.dtype, self.layout)
-            if 2 * ho < h or 2 * wo < w:  # floor mode dropped a last row or column
-                dx[..., 2 * ho:, :] = 0
-                dx[..., :, 2 * wo:] = 0
-            # the gradient goes to the winner of each window, written phase by phase
-            upper, lower = ~self.lower, self.lower
-            rt, rb = self.right_top, self.right_bottom
-            xp.multiply(g, upper & ~rt, out=dx[..., 0:2 * ho:2, 0:2 * wo:2])
-            xp.multiply(g, upper & rt, out=dx[..., 0:2 * ho:2, 1:2 * wo:2])
-            xp.multiply(g, lower & ~rb, out=dx[..., 1:2 * ho:2, 0:2 * wo:2])
-            xp.multiply(g, lower & rb, out=dx[..., 1:2 * ho:2, 1:2 * wo:2])
-            return (dx[..., 0, :] if self.nd == 1 else dx,)
-        dimg = _full(self.img_shape, 0, g.dtype, self.layout)
-        for k, view in _windows(dimg, kernel, stride, dilation, (ho, wo)):
-            view += xp.where(self.idx == k, g, 0)
-        return (_unpad(dimg, padding, self.hw, self.nd),)
+        elif self.fast:
+            dx = self._phases_backward(g, ho, wo)
+        else:
+            dimg = _full(self.img_shape, 0, g.dtype, self.layout)
+            for k, view in _windows(dimg, kernel, stride, dilation, (ho, wo)):
+                view += xp.where(self.idx == k, g, 0)
+            dx = _unpad(dimg, padding, self.hw)
+        return (dx[..., 0, :] if self.nd == 1 else dx,)
+
+    def _phases_backward(self, g, ho, wo):
+        h, w = self.hw
+        dx = _full(g.shape[:-2] + self.hw, None, g.dtype, self.layout)
+        if 2 * ho < h or 2 * wo < w:  # floor mode dropped a last row or column
+            dx[..., 2 * ho:, :] = 0
+            dx[..., :, 2 * wo:] = 0
+        # the gradient goes to the winner of each window, written phase by phase
+        upper, lower = ~self.lower, self.lower
+        rt, rb = self.right_top, self.right_bottom
+        xp.multiply(g, upper & ~rt, out=dx[..., 0:2 * ho:2, 0:2 * wo:2])
+        xp.multiply(g, upper & rt, out=dx[..., 0:2 * ho:2, 1:2 * wo:2])
+        xp.multiply(g, lower & ~rb, out=dx[..., 1:2 * ho:2, 0:2 * wo:2])
+        xp.multiply(g, lower & rb, out=dx[..., 1:2 * ho:2, 1:2 * wo:2])
+        return dx
 
 
 class MaxPoolWithIndices(MaxPool):
@@ -252,7 +269,8 @@ class AvgPool(Function):
         dimg = _full(self.img_shape, 0, g.dtype, self.layout)
         for _, view in _windows(dimg, kernel, stride, (1, 1), out_hw):
             view += gs
-        return (_unpad(dimg, padding, self.hw, self.nd),)
+        dx = _unpad(dimg, padding, self.hw)
+        return (dx[..., 0, :] if self.nd == 1 else dx,)
 
 
 def _window_counts(size, k, s, p, n_out, count_include_pad):
