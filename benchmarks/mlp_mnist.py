@@ -1,0 +1,42 @@
+"""``mlp_mnist``: MLP 784-256-128-10, ReLU, cross-entropy, Adam 1e-3, batch 128, shuffled,
+over the 50,000 MNIST training images; seconds per epoch and test accuracy after 1 and 3
+epochs, Ember and PyTorch side by side (each with its own default initialisation).
+"""
+from __future__ import annotations
+
+from benchmarks.common import Row, load_torch
+from benchmarks.mnist_training import load_mnist, spread, train
+
+EPOCHS = 3
+
+
+def build(lib):
+    nn = lib.nn
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                         nn.Linear(128, 10))
+
+
+def run(epochs: int = EPOCHS) -> list[Row]:
+    import ember
+
+    data = load_mnist((784,))
+    ember.manual_seed(0)
+    e_times, e_acc = train(ember, build(ember), *data, epochs=epochs)
+    torch = load_torch()
+    t_times, t_acc = [None], [None] * epochs
+    if torch is not None:
+        torch.manual_seed(0)
+        t_times, t_acc = train(torch, build(torch), *data, epochs=epochs)
+    med, rng = spread(e_times)
+    rows = [Row("mlp_mnist epoch", med, spread(t_times)[0] if torch else None, "s/epoch",
+                spread=rng)]
+    for k in sorted({0, epochs - 1}):
+        rows.append(Row(f"mlp_mnist accuracy after {k + 1}", e_acc[k], t_acc[k], "test acc",
+                        higher_is_better=True))
+    return rows
+
+
+if __name__ == "__main__":
+    from benchmarks.common import print_rows
+
+    print_rows(run())
