@@ -213,7 +213,7 @@ class Module:
                     p.array = p.array.astype(dtype)
                     if p.grad is not None:
                         p.grad.array = p.grad.array.astype(dtype)
-            for name, b in m._buffers.items():
+            for b in m._buffers.values():
                 if b is not None and b.array.dtype.kind == "f":
                     b.array = b.array.astype(dtype)
         return self
@@ -265,7 +265,8 @@ class Module:
         if strict and (missing or unexpected):
             lines = [f"Error(s) in loading state_dict for {type(self).__name__}:"]
             if missing:
-                lines.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing))
+                lines.append("Missing key(s) in state_dict: "
+                             + ", ".join(f'"{k}"' for k in missing))
             if unexpected:
                 lines.append("Unexpected key(s) in state_dict: "
                              + ", ".join(f'"{k}"' for k in unexpected))
