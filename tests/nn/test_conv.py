@@ -360,3 +360,19 @@ def test_dtype_mismatch_is_refused():
     with pytest.raises(TypeError, match=r"conv_transpose2d: .*float32, float32, float64"):
         F.conv_transpose2d(ember.randn(1, 2, 3, 3), ember.randn(2, 3, 3, 3),
                            ember.randn(3, dtype=ember.float64))
+
+
+@pytest.mark.parametrize("kw", [{"padding": 1}, {"stride": 2}])
+def test_channels_last_memory(kw):
+    """An input whose memory is (N, H, W, C) (a permuted view) convolves correctly."""
+    rng = np.random.default_rng(4)
+    nhwc = rng.standard_normal((2, 6, 5, 3)).astype(np.float32)
+    w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    leaf = ember.tensor(nhwc, requires_grad=True)
+    e = F.conv2d(leaf.permute(0, 3, 1, 2), ember.tensor(w), **kw)
+    t = torch.tensor(nhwc).permute(0, 3, 1, 2).contiguous().requires_grad_(True)
+    r = torch.nn.functional.conv2d(t, torch.tensor(w), **kw)
+    _close(e, r, "output")
+    (e * e).sum().backward()
+    (r * r).sum().backward()
+    _close(leaf.grad.permute(0, 3, 1, 2), t.grad, "input gradient")

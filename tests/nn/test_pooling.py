@@ -228,3 +228,19 @@ def test_bad_arguments():
         F.adaptive_avg_pool2d(ember.randn(1, 1, 6, 6), (1, 2, 3))
     with pytest.raises(ValueError, match=r"avg_pool2d: divisor_override must be non-zero"):
         F.avg_pool2d(ember.randn(1, 1, 6, 6), 2, divisor_override=0)
+
+
+@pytest.mark.parametrize("fn,args,kw", [("max_pool2d", (2,), {}), ("max_pool2d", (3,),
+                                                                   {"stride": 2, "padding": 1}),
+                                        ("avg_pool2d", (2,), {"ceil_mode": True})])
+def test_channels_last_memory(fn, args, kw):
+    """Inputs whose memory is (N, H, W, C): any layout is pooled correctly."""
+    nhwc = np.random.default_rng(2).standard_normal((2, 6, 7, 3)).astype(np.float32)
+    t = torch.tensor(nhwc).permute(0, 3, 1, 2).contiguous().requires_grad_(True)
+    leaf = ember.tensor(nhwc, requires_grad=True)
+    e = getattr(F, fn)(leaf.permute(0, 3, 1, 2), *args, **kw)
+    r = getattr(torch.nn.functional, fn)(t, *args, **kw)
+    _close(e, r, fn)
+    e.sum().backward()
+    r.sum().backward()
+    _close(leaf.grad.permute(0, 3, 1, 2), t.grad, f"{fn} gradient")
