@@ -144,3 +144,107 @@ def test_minimize_without_a_connected_variable_is_refused():
     loss = tf.constant(2.0) * 3.0
     with pytest.raises(ValueError, match="No gradients provided"):
         tf.train.GradientDescentOptimizer(0.1).minimize(loss, var_list=[w])
+
+
+def _mlp(seed=3, sizes=(12, 16, 8, 3)):
+    ember.manual_seed(seed)
+    layers = []
+    for a, b in zip(sizes, sizes[1:]):
+        layers += [ember.nn.Linear(a, b), ember.nn.ReLU()]
+    return ember.nn.Sequential(*layers[:-1])
+
+
+@pytest.mark.parametrize("name", ["adam", "sgd", "momentum", "nesterov"])
+def test_graph_step_matches_the_eager_step_of_ember_optim(name):
+    """The graph update makes ember.optim's calls in its order: same float32 values."""
+    rng = np.random.default_rng(4)
+    xv = rng.random((20, 32, 12), dtype=np.float32)
+    yv = rng.integers(0, 3, (20, 32))
+    eager_net, graph_net = _mlp(), _mlp()
+    eager_opt, graph_opt = {
+        "adam": (lambda p: ember.optim.Adam(p, lr=1e-2), lambda: tf.train.AdamOptimizer(1e-2)),
+        "sgd": (lambda p: ember.optim.SGD(p, lr=0.1),
+                lambda: tf.train.GradientDescentOptimizer(0.1)),
+        "momentum": (lambda p: ember.optim.SGD(p, lr=0.1, momentum=0.9),
+                     lambda: tf.train.MomentumOptimizer(0.1, 0.9)),
+        "nesterov": (lambda p: ember.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
+                     lambda: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True)),
+    }[name]
+    opt = eager_opt(eager_net.parameters())
+    x = tf.placeholder(tf.float32, shape=(None, 12))
+    t = tf.placeholder(tf.int64, shape=(None,))
+    loss = ember.nn.functional.cross_entropy(graph_net(x), t)
+    train = graph_opt().minimize(loss)
+    with tf.Session() as sess:
+        for step in range(20):
+            g_loss, _ = sess.run([loss, train], {x: xv[step], t: yv[step]})
+            e_loss = ember.nn.functional.cross_entropy(eager_net(ember.tensor(xv[step])),
+                                                       ember.tensor(yv[step]))
+            opt.zero_grad()
+            e_loss.backward()
+            opt.step()
+            np.testing.assert_allclose(g_loss, e_loss.item(), rtol=1e-6)
+    for pg, pe in zip(graph_net.parameters(), eager_net.parameters()):
+        np.testing.assert_allclose(pg.detach().numpy(), pe.detach().numpy(), rtol=1e-6,
+                                   atol=1e-9)
+
+
+def test_parameters_become_views_of_one_buffer_and_stay_the_modules():
+    net = _mlp()
+    before = [p.detach().numpy().copy() for p in net.parameters()]
+    x = tf.placeholder(tf.float32, shape=(None, 12))
+    t = tf.placeholder(tf.int64, shape=(None,))
+    loss = ember.nn.functional.cross_entropy(net(x), t)
+    train = tf.train.GradientDescentOptimizer(0.0).minimize(loss)
+    xv, yv = np.ones((4, 12), np.float32), np.zeros(4, np.int64)
+    with tf.Session() as sess:
+        sess.run(train, {x: xv, t: yv})
+        arrays = [p.array for p in net.parameters()]
+        assert len({id(a.base) for a in arrays}) == 1  # one flat buffer behind them all
+        for a, b in zip(arrays, before):
+            np.testing.assert_array_equal(a, b)  # values moved unchanged (lr 0)
+        # the eager module reads the very arrays the graph updates
+        eager_out = net(ember.tensor(xv)).detach().numpy()
+        graph_out = sess.run(net(x), {x: xv})
+        np.testing.assert_array_equal(eager_out, graph_out)
+
+
+def test_a_replaced_parameter_array_is_trained_from_its_new_value():
+    net = _mlp()
+    x = tf.placeholder(tf.float32, shape=(None, 12))
+    t = tf.placeholder(tf.int64, shape=(None,))
+    loss = ember.nn.functional.cross_entropy(net(x), t)
+    train = tf.train.GradientDescentOptimizer(0.0).minimize(loss)
+    xv, yv = np.ones((4, 12), np.float32), np.zeros(4, np.int64)
+    with tf.Session() as sess:
+        sess.run(train, {x: xv, t: yv})
+        state = {k: np.full(v.shape, 0.5, np.float32) for k, v in net.state_dict().items()}
+        net.load_state_dict(state)  # rebinds every parameter's array
+        sess.run(train, {x: xv, t: yv})
+        for p in net.parameters():
+            np.testing.assert_array_equal(p.detach().numpy(), 0.5)
+        assert len({id(p.array.base) for p in net.parameters()}) == 1
+        net[0].weight.array = net[0].weight.array.astype(np.float64)
+        with pytest.raises(tf.InvalidArgumentError, match=r"changed from float32\[16, 12\] to "
+                           r"float64\[16, 12\]"):
+            sess.run(train, {x: xv, t: yv})
+
+
+def test_assigned_variables_and_mixed_dtypes_train_in_their_flat_groups():
+    w32 = tf.Variable(np.array([1.0, 2.0], np.float32))
+    w64 = tf.Variable(np.array([3.0], np.float64))
+    loss = (w32 * w32).sum() + (w64 * w64).sum().float()
+    train = tf.train.GradientDescentOptimizer(0.25).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)  # w <- w - 0.25 * 2w = w / 2
+        np.testing.assert_array_equal(sess.run(w32), [0.5, 1.0])
+        np.testing.assert_array_equal(sess.run(w64), [1.5])
+        assert sess.run(w64).dtype == np.float64
+        sess.run(w32.assign([4.0, 8.0]))  # a new array: the next step copies it in
+        sess.run(train)
+        np.testing.assert_array_equal(sess.run(w32), [2.0, 4.0])
+        sess.run(w64.assign_add([1.0]))
+        sess.run(train)
+        np.testing.assert_array_equal(sess.run(w32), [1.0, 2.0])
+        np.testing.assert_array_equal(sess.run(w64), [0.875])  # 1.5 -> 0.75 -> 1.75 -> 0.875
