@@ -337,17 +337,38 @@ class Resample(Function):
 
     Nearest and (bi)linear interpolation and adaptive average pooling are such separable
     linear maps; the caller builds the (out, in) matrices in the input's dtype.
-    Backward: ``dx = A_h^T @ g @ A_w``.
+    Backward: ``dx = A_h^T @ g @ A_w``. Each side is ONE GEMM over all leading dimensions
+    folded together (not one small GEMM per image and channel).
     """
 
     def forward(self, x, ah, aw):
-        self.ah, self.aw = ah, aw
-        out = x @ aw.T
-        if ah is not None:
-            out = ah @ out
-        return out
+        self.ah, self.aw, self.shape = ah, aw, x.shape
+        return _separable(x, ah, aw)
 
     def backward(self, g):
-        if self.ah is not None:
-            g = self.ah.T @ g
-        return g @ self.aw, None, None
+        ah_t = None if self.ah is None else self.ah.T
+        return _separable(g, ah_t, self.aw.T).reshape(self.shape), None, None
+
+
+# Below this many entries, kron(A_h, A_w) is applied as one GEMM over flattened planes
+# (global and small adaptive pooling: a single matrix-vector product over the batch).
+_KRON_MAX = 1 << 16
+
+
+def _separable(x, ah, aw):
+    """``ah @ x @ aw^T`` over the last two axes of ``x`` as one or two folded GEMMs."""
+    if ah is not None and ah.size * aw.size <= _KRON_MAX:
+        h, w = x.shape[-2:]
+        # out[.., i, j] = sum_pq ah[i, p] aw[j, q] x[.., p, q]
+        k, flat = xp.kron(ah, aw), x.reshape(-1, h * w)
+        # a 1x1 input (global pooling's backward) is an outer product: a broadcast beats GEMM
+        y = flat * k[:, 0] if h * w == 1 else flat @ k.T
+        return y.reshape(x.shape[:-2] + (ah.shape[0], aw.shape[0]))
+    lead, w = x.shape[:-1], x.shape[-1]
+    y = (x.reshape(-1, w) @ aw.T).reshape(lead + (aw.shape[0],))
+    if ah is None:
+        return y
+    h, wo = y.shape[-2:]
+    # contract the height: bring it last, fold everything else, one GEMM
+    yt = xp.swapaxes(y, -1, -2).reshape(-1, h) @ ah.T
+    return xp.swapaxes(yt.reshape(lead[:-1] + (wo, ah.shape[0])), -1, -2)

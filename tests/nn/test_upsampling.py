@@ -38,6 +38,7 @@ CASES = [
     ((2, 3, 5, 5), {"scale_factor": 0.6}),
     ((2, 3, 5, 5), {"scale_factor": 1.7, "recompute_scale_factor": True}),
     ((1, 1, 1, 3), {"size": (3, 1)}),
+    ((1, 2, 20, 24), {"scale_factor": 2}),  # large enough for two separate GEMMs
 ]
 
 
