@@ -123,6 +123,19 @@ class Tensor:
     def element_size(self):
         return self.array.itemsize
 
+    def is_contiguous(self, memory_format=None):
+        """Whether the elements lie in row-major order without gaps (a transpose does not)."""
+        return bool(self.array.flags.c_contiguous)
+
+    def stride(self, dim=None):
+        """Steps in elements (not bytes) between neighbours along each dimension."""
+        steps = tuple(s // self.array.itemsize for s in self.array.strides)
+        return steps if dim is None else steps[dim]
+
+    def data_ptr(self):
+        """The address of the first element: equal for tensors that share memory."""
+        return self.array.__array_interface__["data"][0]
+
     @property
     def device(self):
         return CPU

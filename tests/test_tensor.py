@@ -139,3 +139,15 @@ def test_is_tensor_and_numel_functions():
     x = ember.zeros(2, 3)
     assert ember.is_tensor(x) and not ember.is_tensor([1.0])
     assert ember.numel(x) == 6 == x.nelement()
+
+
+def test_memory_layout_queries_match_torch():
+    for lib in (ember, torch):
+        x = lib.arange(6.0).reshape(2, 3)
+        assert x.is_contiguous() and not x.t().is_contiguous()
+        assert x.stride() == (3, 1) and x.t().stride() == (1, 3) and x.stride(-1) == 1
+        assert x.t().contiguous().is_contiguous()
+        assert x.data_ptr() == x.view(-1).data_ptr() == x.detach().data_ptr()
+        assert x.data_ptr() != x.clone().data_ptr()
+    with pytest.raises(ValueError, match="t: expects a tensor with <= 2 dimensions"):
+        ember.zeros(2, 3, 4).t()

@@ -17,6 +17,7 @@ from ember.ops.index import (  # noqa: F401
     masked_select,
     nonzero,
     one_hot,
+    scatter,
     scatter_add,
     take_along_dim,
     tril,
@@ -34,7 +35,7 @@ from ember.ops.join import (  # noqa: F401
     vstack,
 )
 from ember.ops.linalg import *  # noqa: F401,F403
-from ember.ops.ordering import argsort, msort, sort, topk  # noqa: F401
+from ember.ops.ordering import argsort, msort, sort, topk, unique  # noqa: F401
 from ember.ops.padding import pad  # noqa: F401
 from ember.ops.reduce import *  # noqa: F401,F403
 from ember.ops.reduce import all, any, max, min, sum  # noqa: F401,A004

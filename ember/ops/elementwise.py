@@ -74,6 +74,46 @@ class Div(Function):
         return gx, (-gx * self.x / self.y if self.needs_input_grad(1) else None)
 
 
+class DivRounded(Function):
+    """``x // y`` (``mode="floor"``) or ``x / y`` rounded toward zero (``"trunc"``); integers
+    stay integers. Piecewise constant: zero gradient, as in PyTorch."""
+
+    def forward(self, x, y, mode):
+        self.x, self.y = x, y
+        try:
+            q = xp.floor_divide(x, y)
+        except ValueError:
+            raise _broadcast_error("floor_divide", x, y) from None
+        if mode == "trunc":  # floor and trunc differ where the quotient is negative, inexact
+            q = xp.trunc(xp.true_divide(x, y)) if q.dtype.kind == "f" else (
+                q + ((q < 0) & (xp.remainder(x, y) != 0)))
+        return _floats(q, x, y)
+
+    def backward(self, g):
+        return (xp.zeros_like(g),
+                xp.zeros_like(g) if self.needs_input_grad(1) else None)
+
+
+class Remainder(Function):
+    """``x - y * floor(x / y)`` (``remainder``, the sign of ``y``, Python's ``%``) or
+    ``x - y * trunc(x / y)`` (``fmod``, the sign of ``x``)."""
+
+    def forward(self, x, y, op="remainder"):
+        self.x, self.y, self.op = x, y, op
+        try:
+            r = (xp.remainder if op == "remainder" else xp.fmod)(x, y)
+        except ValueError:
+            raise _broadcast_error(op, x, y) from None
+        return _floats(r, x, y)
+
+    def backward(self, g):
+        gy = None
+        if self.needs_input_grad(1):  # d/dy = -floor(x / y) (trunc for fmod)
+            q = xp.true_divide(self.x, self.y)
+            gy = -g * (xp.floor(q) if self.op == "remainder" else xp.trunc(q))
+        return g, gy
+
+
 class Pow(Function):
     def forward(self, x, y):
         self.x, self.y = x, y
@@ -360,10 +400,37 @@ def mul(input, other):  # noqa: A002
 
 
 def div(input, other, *, rounding_mode=None):  # noqa: A002
+    """``input / other``; ``rounding_mode`` "floor" or "trunc" rounds the quotient (and
+    keeps integer inputs integer)."""
     if rounding_mode is None:
         return Div.apply(input, other)
-    return Step.apply(Div.apply(input, other), op="floor" if rounding_mode == "floor"
-                           else "trunc")
+    if rounding_mode not in ("floor", "trunc"):
+        raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got "
+                         f"{rounding_mode!r}")
+    return DivRounded.apply(input, other, mode=rounding_mode)
+
+
+def floor_divide(input, other):  # noqa: A002
+    """``input // other``: the quotient rounded down."""
+    return DivRounded.apply(input, other, mode="floor")
+
+
+def rfloor_divide(input, other):  # noqa: A002
+    return DivRounded.apply(other, input, mode="floor")
+
+
+def remainder(input, other):  # noqa: A002
+    """``input % other`` with the sign of ``other`` (Python's modulus)."""
+    return Remainder.apply(input, other, op="remainder")
+
+
+def rremainder(input, other):  # noqa: A002
+    return Remainder.apply(other, input, op="remainder")
+
+
+def fmod(input, other):  # noqa: A002
+    """C's remainder: ``input - other * trunc(input / other)``, the sign of ``input``."""
+    return Remainder.apply(input, other, op="fmod")
 
 
 def rdiv(input, other):  # noqa: A002
@@ -448,8 +515,18 @@ def minimum(input, other):  # noqa: A002
     return Minimum.apply(input, other)
 
 
-def where(condition, input, other):  # noqa: A002
-    """``input`` where ``condition`` is true, else ``other`` (broadcasting)."""
+def where(condition, input=None, other=None):  # noqa: A002
+    """``input`` where ``condition`` is true, else ``other`` (broadcasting).
+
+    ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``: one index tensor
+    per dimension.
+    """
+    if input is None and other is None:
+        from ember.ops.index import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where: give both input and other, or neither (for the indices)")
     return Where.apply(condition, input, other)
 
 

@@ -48,9 +48,13 @@ class Index(Function):
     def forward(self, x, key):
         self.shape, self.dtype, self.key = x.shape, x.dtype, key
         try:
-            return x[key]
+            out = x[key]
         except IndexError as err:
             raise IndexError(f"index: {err} (input shape {tuple(x.shape)})") from None
+        if isinstance(out, xp.generic) and _is_basic(key):
+            # x[i, j] as a 0-d view, as in PyTorch: x[i, j] += 1 and x[i].add_(1) write to x
+            out = x[(key if isinstance(key, tuple) else (key,)) + (Ellipsis,)]
+        return out
 
     def backward(self, g):
         key = self.key
@@ -134,6 +138,31 @@ class ScatterAdd(Function):
             gsrc = xp.zeros(self.src_shape, g.dtype)
             gsrc[tuple(slice(0, n) for n in self.index.shape)] = g[_along(self.index, self.axis)]
         return g, None, gsrc
+
+
+class Scatter(Function):
+    """``out = x`` then ``out[index[i][j]][j] = src[i][j]`` (for dim 0); ``src`` may be a
+    scalar. Overwritten entries get no gradient from ``x``; ``src`` gets what it wrote."""
+
+    def forward(self, x, index, src, dim):
+        axis = dim % max(x.ndim, 1)
+        _check_gather("scatter", x, index, axis)
+        self.axis, self.index, self.src_shape = axis, index, xp.shape(src)
+        out = x.copy()
+        src = xp.asarray(src)
+        out[_along(index, axis)] = src[tuple(slice(0, n) for n in index.shape)] if (
+            src.ndim) else src
+        return out
+
+    def backward(self, g):
+        where = _along(self.index, self.axis)
+        gx = g.copy()
+        gx[where] = 0
+        gsrc = None
+        if self.needs_input_grad(2):
+            gsrc = xp.zeros(self.src_shape, g.dtype)
+            gsrc[tuple(slice(0, n) for n in self.index.shape)] = g[where]
+        return gx, None, gsrc
 
 
 class MaskedFill(Function):
@@ -239,6 +268,14 @@ def take_along_dim(input, indices, dim):  # noqa: A002
 def scatter_add(input, dim, index, src):  # noqa: A002
     """A copy of ``input`` with ``src`` added at ``index`` along ``dim`` (repeats add up)."""
     return ScatterAdd.apply(input, _index_array(index), src, dim=dim)
+
+
+def scatter(input, dim, index, src=None, *, value=None):  # noqa: A002
+    """A copy of ``input`` with ``src`` (a tensor, or the scalar ``value``) written at
+    ``index`` along ``dim``: out[index[i][j]][j] = src[i][j] for ``dim=0``."""
+    if (src is None) == (value is None):
+        raise TypeError("scatter: give exactly one of src (a tensor or number) and value")
+    return Scatter.apply(input, _index_array(index), value if src is None else src, dim=dim)
 
 
 def masked_fill(input, mask, value):  # noqa: A002

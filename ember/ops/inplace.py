@@ -61,6 +61,8 @@ def _rebase(self, fn, *args, **kwargs):
 def _write(self, op, compute):
     """Run ``compute(array)``, which writes into ``array``; turn NumPy errors into ours."""
     a = self.array
+    if isinstance(a, xp.generic):  # a NumPy scalar (e.g. a sum's result): nothing shares it
+        a = self.array = xp.array(a)
     if not a.flags.writeable:
         raise RuntimeError(f"{op}: this tensor's memory is shared by several elements (an "
                            "expanded tensor); clone() it before writing in place")
@@ -99,6 +101,8 @@ add_ = _arith("add", xp.add, E.add)
 sub_ = _arith("sub", xp.subtract, E.sub)
 mul_ = _arith("mul", xp.multiply, E.mul)
 div_ = _arith("div", xp.true_divide, E.div)
+floor_divide_ = _arith("floor_divide", xp.floor_divide, E.floor_divide)
+remainder_ = _arith("remainder", xp.remainder, E.remainder)
 
 
 def pow_(self, exponent):
@@ -162,6 +166,33 @@ def masked_fill_(self, mask, value):
     return _write(self, "masked_fill_", lambda a: xp.copyto(a, v, where=m, casting="unsafe"))
 
 
+def _scatter_method(name, graph_fn, write):
+    def method(self, dim, index, src=None, *, value=None):
+        if (src is None) == (value is None):
+            raise TypeError(f"{name}: give exactly one of src (a tensor or number) and value")
+        src = value if src is None else src
+        if _records(self, src):
+            return _rebase(self, graph_fn, dim, index, src)
+        idx = _raw(index)
+        X._check_gather(name, self.array, idx, dim % max(self.ndim, 1))
+        where = X._along(idx, dim % max(self.ndim, 1))
+        s = xp.asarray(_raw(src))
+        part = s[tuple(slice(0, n) for n in idx.shape)] if s.ndim else s
+        return _write(self, name, lambda a: write(a, where, part))
+
+    method.__name__ = name
+    method.__doc__ = f"In-place ``{name[:-1]}``: writes into this tensor along ``dim``."
+    return method
+
+
+def _put(a, where, part):
+    a[where] = part
+
+
+scatter_ = _scatter_method("scatter_", X.scatter, _put)
+scatter_add_ = _scatter_method("scatter_add_", X.scatter_add, lambda a, w, p: xp.add.at(a, w, p))
+
+
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     """Fill with samples uniform in [a, b)."""
     sample = rng_of(generator).uniform(a, b, self.array.shape).astype(self.dtype)
@@ -199,8 +230,10 @@ INPLACE_METHODS = {
     "add_": add_, "sub_": sub_, "mul_": mul_, "div_": div_, "pow_": pow_,
     "subtract_": sub_, "multiply_": mul_, "divide_": div_, "true_divide_": div_,
     "clamp_": clamp_, "clip_": clamp_, "neg_": neg_, "fill_": fill_, "zero_": zero_,
-    "copy_": copy_, "masked_fill_": masked_fill_, "uniform_": uniform_, "normal_": normal_,
+    "copy_": copy_, "masked_fill_": masked_fill_, "scatter_": scatter_,
+    "scatter_add_": scatter_add_, "uniform_": uniform_, "normal_": normal_,
     "__setitem__": setitem, "__iadd__": _augmented(add_), "__isub__": _augmented(sub_),
     "__imul__": _augmented(mul_), "__itruediv__": _augmented(div_),
-    "__ipow__": _augmented(pow_),
+    "__ipow__": _augmented(pow_), "floor_divide_": floor_divide_, "remainder_": remainder_,
+    "__ifloordiv__": _augmented(floor_divide_), "__imod__": _augmented(remainder_),
 }

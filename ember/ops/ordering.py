@@ -1,4 +1,4 @@
-"""Ordering: ``sort``, ``argsort``, ``topk``, ``kthvalue``.
+"""Ordering: ``sort``, ``argsort``, ``topk``, ``msort`` and ``unique``.
 
 The indices come from a non-differentiable ``ArgSort``; the values are a ``gather`` of the
 input at those indices, so their gradient goes back to the entries that were picked.
@@ -32,6 +32,32 @@ class ArgSort(Function):
         if k is not None:
             idx = xp.take(idx, xp.arange(k), axis=axis)
         return idx.astype(xp.int64, copy=False)
+
+
+class Unique(Function):
+    """The sorted distinct values of ``x`` (rows or slices along ``dim`` when given), the
+    index of each element's value among them, and how often each value occurs."""
+
+    differentiable = False
+    n_out = 3
+
+    def forward(self, x, dim=None):
+        if dim is not None and x.ndim:
+            dim %= x.ndim
+        values, inverse, counts = xp.unique(x, return_inverse=True, return_counts=True,
+                                            axis=dim)
+        shape = x.shape if dim is None else (x.shape[dim],)
+        return values, inverse.reshape(shape).astype(xp.int64), counts.astype(xp.int64)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False,  # noqa: A002
+           dim=None):
+    """The distinct values of ``input`` in ascending order (flattened unless ``dim``);
+    with ``return_inverse``/``return_counts``, a tuple that adds each element's index into
+    them and their counts."""
+    values, inverse, counts = Unique.apply(input, dim=dim)
+    extra = ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
+    return (values,) + extra if extra else values
 
 
 def _values(input, idx, dim):  # noqa: A002

@@ -58,6 +58,14 @@ def transpose(input, dim0, dim1):  # noqa: A002
     return Permute.apply(input, dims=tuple(dims))
 
 
+def t(input):  # noqa: A002
+    """The transpose of a matrix; 0-D and 1-D tensors are returned as they are."""
+    if input.ndim > 2:
+        raise shape_error("t", "expects a tensor with <= 2 dimensions (use transpose(dim0, "
+                          "dim1) or permute for more)", tuple(input.shape))
+    return transpose(input, 0, -1) if input.ndim == 2 else input
+
+
 def _axis(op, dim, ndim):
     if not -ndim <= dim < ndim:
         raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
@@ -158,7 +166,7 @@ class Roll(Function):
 
 
 class Identity(Function):
-    """``clone`` (a copy) and ``contiguous`` (the same array); the gradient passes through."""
+    """``clone`` and ``contiguous`` (a row-major copy); the gradient passes through."""
 
     def forward(self, x, copy=True):
         return x.copy() if copy else x
@@ -228,8 +236,12 @@ def clone(input, *, memory_format=None):  # noqa: A002
 
 
 def contiguous(input, memory_format=None):  # noqa: A002
-    """The same values: every Ember array behaves as contiguous."""
-    return input
+    """``input`` itself if its elements are in row-major order, else a row-major copy
+    (after ``transpose``/``permute``, as in PyTorch; later GEMMs then read memory in order)."""
+    array = getattr(input, "array", None)
+    if array is None or array.flags.c_contiguous:
+        return input
+    return Identity.apply(input, copy=True)
 
 
 def view_as(input, other):  # noqa: A002

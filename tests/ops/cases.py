@@ -98,6 +98,26 @@ case("sub", lambda T, a, b: a - b, binary())
 case("mul", lambda T, a, b: a * b, binary())
 case("div", lambda T, a, b: a / b, binary(normal, lambda r, s: away_from_zero(r, s, 0.5)))
 case("pow", lambda T, a, b: a ** b, binary(positive))
+
+
+def _quotients(rng):
+    """``x = y * (k + u)`` with u in [0.2, 0.8]: x / y is never near an integer, where
+    remainder jumps and floor division steps."""
+    a, b = broadcast_shapes(rng, 2)
+    y = away_from_zero(rng, b, 0.5)
+    shape = np.broadcast_shapes(a, b)
+    return [y * (rng.integers(-3, 4, shape) + rng.uniform(0.2, 0.8, shape)), y]
+
+
+# torch has no derivative for ``//`` (Ember's is zero, as for div's rounding modes)
+case("floor_divide", lambda T, a, b: T.div(a, b, rounding_mode="floor") * a
+     + T.div(a, b, rounding_mode="trunc") + a.detach() // b.detach(), _quotients)
+case("remainder", lambda T, a, b: a % b + T.remainder(a, b * 3.0), _quotients)
+case("fmod", lambda T, a, b: T.fmod(a, b) * a, _quotients)
+case("floor_divide_int", lambda T, a: a * (T.tensor([7, -8, 9]) // T.tensor([3, 3, -4]))
+     + (T.tensor([7, -8, 9]) % -4) * T.div(T.tensor([7, -8, 9]), 2, rounding_mode="trunc")
+     - 5 % T.tensor([3, -4, 2]) - 7 // T.tensor([2, -2, 3]),
+     lambda rng: [normal(rng, (2, 3))])
 case("pow_scalar", lambda T, a: a ** 3, unary())
 case("rpow_scalar", lambda T, a: 2.0 ** a, unary())
 case("scalar_ops", lambda T, a: (2.0 - a) * 3.0 / (a * a + 1.0) + 1.0 / (1.5 + a * a), unary())
@@ -154,6 +174,7 @@ case("reshape", lambda T, a: a.reshape(-1), unary())
 case("view", lambda T, a: a.view(a.shape[0], -1), unary(min_dims=2))
 case("transpose", lambda T, a: a.transpose(0, -1), unary(min_dims=1))
 case("permute", lambda T, a: a.permute(2, 0, 1), unary(min_dims=3, max_dims=3))
+case("t", lambda T, a: a.t() * T.t(a).sum(), unary(min_dims=0, max_dims=2))
 case("T", lambda T, a: a.T, unary(min_dims=2, max_dims=2))
 case("index_int_slice", lambda T, a: a[0, 1:], unary(min_dims=2))
 case("index_none_ellipsis", lambda T, a: a[None, ..., ::2], unary(min_dims=1))
@@ -262,6 +283,21 @@ def _gather_sample(rng):
 case("gather", lambda T, a, i, d: T.gather(a, int(d), i), _gather_sample)
 case("scatter_add", lambda T, a, i, d: a.scatter_add(int(d), i, a.gather(int(d), i) * 2.0),
      _gather_sample)
+
+
+def _scatter_sample(rng):
+    """``x``, ``src`` and an index without repeats along ``dim`` (scatter is then exact)."""
+    shape = rand_shape(rng, 1, 3)
+    dim = rand_dim(rng, len(shape))
+    axis = dim % len(shape)
+    index = np.argsort(rng.random(shape), axis=axis)
+    index = np.take(index, np.arange(int(rng.integers(1, shape[axis] + 1))), axis=axis)
+    return [normal(rng, shape), normal(rng, index.shape), index, np.array(dim)]
+
+
+case("scatter", lambda T, a, s, i, d: a.scatter(int(d), i, s), _scatter_sample)
+case("scatter_value", lambda T, a, s, i, d: T.scatter(a * s.sum(), int(d), i, 1.5),
+     _scatter_sample)
 case("masked_fill", lambda T, a, b: a.masked_fill(b > 0, -1.5), binary())
 case("masked_fill_tensor", lambda T, a, b: T.masked_fill(a, a > 0, b.sum()), binary())
 
@@ -285,6 +321,11 @@ case("index_array_dim1", lambda T, a, i: a[..., i], lambda rng: [
     normal(rng, (2, 4)), rng.integers(0, 4, 7)])
 case("masked_select", lambda T, a, b: T.masked_select(a, b > 0), binary())
 case("nonzero", lambda T, a: (T.nonzero(a > 0), (a > 0).nonzero(as_tuple=True)),
+     unary(min_dims=1), grad=False)
+case("where_indices", lambda T, a: T.where(a > 0), unary(min_dims=1), grad=False)
+case("unique", lambda T, a: T.unique((a * 2).round(), return_inverse=True, return_counts=True),
+     unary(), grad=False)
+case("unique_dim", lambda T, a: (a > 0).long().unique(dim=0, return_inverse=True),
      unary(min_dims=1), grad=False)
 case("tril", lambda T, a: T.tril(a), unary(min_dims=2))
 case("triu_diag", lambda T, a: a.triu(1) + T.triu(a, diagonal=-1), unary(min_dims=2))

@@ -3,6 +3,8 @@ embedding (``ember.nn.functional``'s fused ops). Each runs in gradcheck and torc
 # ruff: noqa: N803  (``T`` stands for the library, ember or torch, in every case)
 from __future__ import annotations
 
+import numpy as np
+
 from tests.ops.cases import case, normal, rand_shape
 
 
@@ -21,6 +23,17 @@ def _bilinear(rng):
     i1, i2, o = (int(rng.integers(1, 4)) for _ in range(3))
     return [normal(rng, lead + (i1,)), normal(rng, lead + (i2,)), normal(rng, (o, i1, i2)),
             normal(rng, (o,))]
+
+
+def _attention(rng):
+    """query (*, L, E), key (*, S, E), value (*, S, Ev) and a bool mask with one allowed
+    key per row at least."""
+    lead = rand_shape(rng, 0, 2)
+    n_q, n_k, e, ev = (int(rng.integers(1, 5)) for _ in range(4))
+    mask = rng.random((n_q, n_k)) > 0.4
+    mask[np.arange(n_q), rng.integers(0, n_k, n_q)] = True
+    return [normal(rng, lead + (n_q, e)), normal(rng, lead + (n_k, e)),
+            normal(rng, lead + (n_k, ev)), mask]
 
 
 def _channels(min_dims, max_dims, c=3):
@@ -58,6 +71,13 @@ def _F(T):
 case("linear", lambda T, x, w, b: _F(T).linear(x, w, b), _linear())
 case("linear_nobias", lambda T, x, w: _F(T).linear(x, w), _linear(bias=False))
 case("bilinear", lambda T, a, b, w, c: _F(T).bilinear(a, b, w, c), _bilinear)
+case("sdpa", lambda T, q, k, v, m: _F(T).scaled_dot_product_attention(q, k, v), _attention)
+case("sdpa_mask", lambda T, q, k, v, m: _F(T).scaled_dot_product_attention(
+    q, k, v, attn_mask=m, scale=0.7), _attention)
+case("sdpa_float_mask", lambda T, q, k, v, m: _F(T).scaled_dot_product_attention(
+    q, k, v, attn_mask=m.to(q.dtype) * 2.0 - 1.0), _attention)
+case("sdpa_causal", lambda T, q, k, v, m: _F(T).scaled_dot_product_attention(
+    q, k.mean(-2, keepdim=True) + q, q * v.mean(), is_causal=True), _attention)
 case("batch_norm_train", lambda T, x, w, b: _F(T).batch_norm(x, None, None, w, b, True, 0.1,
                                                              1e-5), _channels(2, 4))
 case("batch_norm_eval", lambda T, x, w, b: _F(T).batch_norm(

@@ -137,3 +137,45 @@ def test_inplace_errors_teach():
         x.clamp_()
     with pytest.raises(TypeError, match="masked_fill_: mask must be a bool"):
         x.masked_fill_(ember.zeros(2, 3), 1.0)
+
+
+def test_element_update_and_scalar_results_are_writable():
+    """``conf[i, j] += 1`` (a confusion matrix) and ``total = x.sum(); total += ...``."""
+    results = []
+    for lib in (ember, torch):
+        conf = lib.zeros(3, 3, dtype=lib.long)
+        for t, p in zip(lib.tensor([0, 2, 2, 1]), lib.tensor([0, 2, 1, 1])):
+            conf[t, p] += 1
+        x = lib.zeros(3)
+        x[0] += 1.5
+        x[1].add_(2.0)  # x[1] is a view: the write reaches x
+        total = x.sum()
+        total += 1.0
+        total.mul_(2)
+        results.append([conf.numpy(), x.numpy(), total.numpy()])
+    for e, t in zip(*results):
+        np.testing.assert_array_equal(e, t)
+
+
+def test_scatter_inplace_matches_torch():
+    index = np.array([[2, 0], [1, 3], [0, 2]])
+    results = []
+    for lib in (ember, torch):
+        idx = lib.tensor(index)
+        src = lib.arange(1.0, 7.0).reshape(3, 2)
+        smooth = lib.full((3, 4), 0.1).scatter_(1, idx[:, :1], 0.7)
+        x = lib.zeros(3, 4).scatter_(1, idx, src)
+        y = lib.ones(3, 4).scatter_add_(0, lib.tensor([[0, 1, 0, 0]]), lib.ones(1, 4))
+        w = lib.ones(3, 4, requires_grad=True)
+        s = lib.tensor([[5.0, 6.0]] * 3, requires_grad=True)
+        z = w * 2
+        z.scatter_(1, idx, s)
+        (z * lib.arange(12.0).reshape(3, 4)).sum().backward()
+        results.append([smooth.numpy(), x.numpy(), y.numpy(), z.detach().numpy(),
+                        w.grad.numpy(), s.grad.numpy()])
+    for e, t in zip(*results):
+        np.testing.assert_allclose(e, t, rtol=1e-6)
+    with pytest.raises(TypeError, match="scatter_: give exactly one of src"):
+        ember.zeros(2).scatter_(0, ember.tensor([0]))
+    with pytest.raises(ValueError, match="scatter_.*as many dimensions"):
+        ember.zeros(2, 2).scatter_(0, ember.tensor([0]), 1.0)
