@@ -52,6 +52,9 @@ def _time(steps, repeats):
                 step(i)
             w.append((time.perf_counter() - t0) / STEPS * 1e3)
             c.append((time.process_time() - c0) / STEPS * 1e3)
+            # let thread pools that spin after their work (PyTorch's OpenMP) go idle, or
+            # their spinning is counted in the next contender's CPU time
+            time.sleep(0.02)
     return wall, cpu
 
 
