@@ -68,10 +68,13 @@ class Tensor:
                  "__weakref__")
 
     def __init__(self, data=None, dtype=None, requires_grad=False):
-        """``Tensor(data)`` builds a tensor like ``ember.tensor``; floats default to float32."""
+        """``Tensor(data)`` builds a float tensor (the default dtype, as PyTorch's legacy
+        constructor does, even from integers); ``ember.tensor`` infers the dtype instead."""
         from ember.creation import to_array
+        from ember.dtypes import get_default_dtype
 
-        self.array = to_array([] if data is None else data, dtype)
+        self.array = to_array([] if data is None else data,
+                              get_default_dtype() if dtype is None else dtype)
         self.grad = None
         self._ctx = None
         self._idx = 0

@@ -127,6 +127,28 @@ def neg_(self):
     return _write(self, "neg_", lambda a: xp.negative(a, out=a))
 
 
+def _unary(name, fn):
+    """``x.<name>_()``: ``x = fn(x)`` in place (written into the array under no_grad)."""
+    def method(self, *args, **kwargs):
+        if _records(self):
+            return _rebase(self, fn, *args, **kwargs)
+        out = fn(Tensor._wrap(self.array), *args, **kwargs).array
+        return _write(self, f"{name}_", lambda a: xp.copyto(a, out, casting="same_kind"))
+
+    method.__name__ = f"{name}_"
+    method.__doc__ = f"In-place ``{name}``."
+    return method
+
+
+UNARY_INPLACE = {f"{name}_": _unary(name, fn) for name, fn in [
+    ("relu", E.relu), ("sigmoid", E.sigmoid), ("tanh", E.tanh), ("exp", E.exp), ("log", E.log),
+    ("abs", E.abs), ("sqrt", E.sqrt), ("square", E.square), ("floor", E.floor),
+    ("ceil", E.ceil), ("round", E.round), ("sign", E.sign),
+    ("clamp_min", lambda x, min: E.clamp(x, min=min)),  # noqa: A006
+    ("clamp_max", lambda x, max: E.clamp(x, max=max)),  # noqa: A006
+]}
+
+
 # ----------------------------------------------------------------------------- filling
 def _replace(old, value):
     """``value`` broadcast to ``old``'s shape: the gradient to ``old`` is zero."""
@@ -227,6 +249,7 @@ def _augmented(method):
 
 
 INPLACE_METHODS = {
+    **UNARY_INPLACE,
     "add_": add_, "sub_": sub_, "mul_": mul_, "div_": div_, "pow_": pow_,
     "subtract_": sub_, "multiply_": mul_, "divide_": div_, "true_divide_": div_,
     "clamp_": clamp_, "clip_": clamp_, "neg_": neg_, "fill_": fill_, "zero_": zero_,

@@ -94,6 +94,8 @@ METHODS = {
     "abs": E.abs, "exp": E.exp, "log": E.log, "log1p": E.log1p, "expm1": E.expm1,
     "sqrt": E.sqrt, "rsqrt": E.rsqrt, "sin": E.sin, "cos": E.cos, "tanh": E.tanh,
     "sigmoid": E.sigmoid, "relu": E.relu, "clamp": E.clamp, "clip": E.clamp,
+    "clamp_min": lambda self, min: E.clamp(self, min=min),  # noqa: A006
+    "clamp_max": lambda self, max: E.clamp(self, max=max),  # noqa: A006
     "maximum": E.maximum, "minimum": E.minimum, "eq": E.eq, "ne": E.ne, "lt": E.lt,
     "le": E.le, "gt": E.gt, "ge": E.ge, "sign": E.sign, "floor": E.floor, "ceil": E.ceil,
     "round": E.round, "isnan": E.isnan, "isinf": E.isinf, "isfinite": E.isfinite,

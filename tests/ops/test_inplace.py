@@ -179,3 +179,23 @@ def test_scatter_inplace_matches_torch():
         ember.zeros(2).scatter_(0, ember.tensor([0]))
     with pytest.raises(ValueError, match="scatter_.*as many dimensions"):
         ember.zeros(2, 2).scatter_(0, ember.tensor([0]), 1.0)
+
+
+def test_unary_inplace_methods_match_torch():
+    results = []
+    for lib in (ember, torch):
+        x = lib.tensor([-1.5, 0.5, 2.0])
+        w = lib.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        y = w * 2
+        y.relu_()
+        (y * y).sum().backward()
+        with lib.no_grad():
+            v = x.clone()
+            v.abs_().sqrt_().clamp_max_(1.1).exp_()
+        results.append([x.clone().relu_().numpy(), x.clone().sigmoid_().numpy(),
+                        x.clone().clamp_min_(0.1).numpy(), x.clamp_max(1.0).numpy(),
+                        v.numpy(), w.grad.numpy(), lib.Tensor([1, 2]).numpy(),
+                        lib.nn.functional.relu(x, inplace=False).numpy()])
+    for e, t in zip(*results):
+        assert e.dtype == t.dtype
+        np.testing.assert_allclose(e, t, rtol=1e-6)

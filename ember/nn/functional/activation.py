@@ -10,7 +10,7 @@ from __future__ import annotations
 from ember.ops import activation as A
 from ember.ops import elementwise as E
 from ember.ops.activation import log_softmax, softmax
-from ember.ops.elementwise import relu, sigmoid, tanh
+from ember.ops.elementwise import sigmoid, tanh
 from ember.tensor import Tensor
 
 __all__ = [
@@ -37,6 +37,11 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,  # noqa
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val "
                          f"({max_val})")
     return A.Hardtanh.apply(input, min_val=float(min_val), max_val=float(max_val))
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """``max(input, 0)``; ``inplace`` is accepted and ignored (see the module's docstring)."""
+    return E.relu(input)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
