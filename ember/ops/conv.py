@@ -143,22 +143,36 @@ def im2col(img, geo, groups=1, ones=False):
     return cols
 
 
-def col2im(cols, geo):
-    """Sum columns (C*kh*kw, N*Ho*Wo) back into a zero-padded channel-major image."""
-    img = xp.zeros((geo.c, geo.n, geo.hp, geo.wp), cols.dtype)
-    cols = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho, geo.wo)
+def col2im(cols, geo, piece=None):
+    """Sum columns (C*kh*kw, N*Ho*Wo) back into a zero-padded channel-major image.
+
+    ``piece(i, j)``, if given, returns the (C, N*Ho*Wo) columns of offset (i, j) instead
+    (computed on the fly, so that they never exist all at once).
+    """
+    img = xp.zeros((geo.c, geo.n, geo.hp, geo.wp), _dtype_of(cols, piece))
+    shape = (geo.c, geo.n, geo.ho, geo.wo)
+    if piece is None:
+        cols6 = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho, geo.wo)
+
+        def piece(i, j):
+            return cols6[:, i, j]
     if not geo.strided:
         for i, j, window in geo.windows(img):
-            window += cols[:, i, j]
+            window += piece(i, j).reshape(shape)
         return img
     # accumulate into contiguous stride phases, then put each phase in place once
-    phases = {(a, b): xp.zeros(img[..., a::geo.sh, b::geo.sw].shape, cols.dtype)
+    phases = {(a, b): xp.zeros(img[..., a::geo.sh, b::geo.sw].shape, img.dtype)
               for a, b in geo.phases()}
     for i, j, window in geo.phase_windows(phases):
-        window += cols[:, i, j]
+        window += piece(i, j).reshape(shape)
     for (a, b), ph in phases.items():
         img[..., a::geo.sh, b::geo.sw] = ph
     return img
+
+
+def _dtype_of(cols, piece):
+    """The dtype of the columns, given as an array or as ``piece``."""
+    return cols.dtype if cols is not None else piece(0, 0).dtype
 
 
 def _crop(img, geo):
@@ -224,13 +238,20 @@ def _im2col_flat(x, geo, groups, ones):
     return cols
 
 
-def _col2im_flat(cols, geo):
-    """``col2im`` for stride 1 and Wo == W: the unpadded channel-major gradient (C, N, H, W)."""
-    dx = xp.zeros((geo.c, geo.n, geo.h * geo.w), cols.dtype)
-    cols = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho * geo.wo)
+def _col2im_flat(cols, geo, piece=None):
+    """``col2im`` for stride 1 and Wo == W: the unpadded channel-major gradient (C, N, H, W).
+
+    ``piece`` as in ``col2im``; its arrays are scribbled on (wrapped columns zeroed).
+    """
+    dx = xp.zeros((geo.c, geo.n, geo.h * geo.w), _dtype_of(cols, piece))
+    if piece is None:
+        cols5 = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho * geo.wo)
+
+        def piece(i, j):
+            return cols5[:, i, j]
     for i, j, q_lo, q_hi, delta, b in _flat_shifts(geo):
-        plane = cols[:, i, j]
-        _zero_wrapped(plane, geo, b)  # cols is ours to scribble on
+        plane = piece(i, j).reshape(geo.c, geo.n, geo.ho * geo.wo)
+        _zero_wrapped(plane, geo, b)
         dx[..., q_lo + delta:q_hi + delta] += plane[..., q_lo:q_hi]
     return dx.reshape(geo.c, geo.n, geo.h, geo.w)
 
@@ -277,12 +298,21 @@ class Conv(Function):
             if self.has_bias:
                 gb = gwb[..., k].reshape(-1)
         if self.needs_input_grad(0):
-            # dcols = W^T @ dY, then col2im
-            gcols = xp.matmul(w3.swapaxes(-1, -2), rows)
-            if _flat_ok(geo):
-                gx = _col2im_flat(gcols, geo).transpose(1, 0, 2, 3)
+            gcols, piece = None, None
+            if og == 1 and k == geo.kh * geo.kw:
+                # depthwise: dcols[c, ij] = w[c, ij] * dY[c] is an outer product; form it
+                # one offset at a time inside col2im instead of as a K=1 GEMM
+                wk, g2 = w3[:, 0], rows.reshape(geo.c, -1)
+
+                def piece(i, j):
+                    return wk[:, i * geo.kw + j, None] * g2
             else:
-                gx = _crop(col2im(gcols, geo), geo)
+                # dcols = W^T @ dY, then col2im
+                gcols = xp.matmul(w3.swapaxes(-1, -2), rows)
+            if _flat_ok(geo):
+                gx = _col2im_flat(gcols, geo, piece).transpose(1, 0, 2, 3)
+            else:
+                gx = _crop(col2im(gcols, geo, piece), geo)
             gx = _restore(gx, self.x_shape, len(self.w_shape))
         return gx, gw, gb
 
