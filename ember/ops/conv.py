@@ -143,13 +143,13 @@ def im2col(img, geo, groups=1, ones=False):
     return cols
 
 
-def col2im(cols, geo, piece=None):
+def col2im(cols, geo, piece=None, dtype=None):
     """Sum columns (C*kh*kw, N*Ho*Wo) back into a zero-padded channel-major image.
 
     ``piece(i, j)``, if given, returns the (C, N*Ho*Wo) columns of offset (i, j) instead
-    (computed on the fly, so that they never exist all at once).
+    (computed on the fly, so that they never exist all at once; give ``dtype`` then).
     """
-    img = xp.zeros((geo.c, geo.n, geo.hp, geo.wp), _dtype_of(cols, piece))
+    img = xp.zeros((geo.c, geo.n, geo.hp, geo.wp), dtype or cols.dtype)
     shape = (geo.c, geo.n, geo.ho, geo.wo)
     if piece is None:
         cols6 = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho, geo.wo)
@@ -168,11 +168,6 @@ def col2im(cols, geo, piece=None):
     for (a, b), ph in phases.items():
         img[..., a::geo.sh, b::geo.sw] = ph
     return img
-
-
-def _dtype_of(cols, piece):
-    """The dtype of the columns, given as an array or as ``piece``."""
-    return cols.dtype if cols is not None else piece(0, 0).dtype
 
 
 def _crop(img, geo):
@@ -238,12 +233,12 @@ def _im2col_flat(x, geo, groups, ones):
     return cols
 
 
-def _col2im_flat(cols, geo, piece=None):
+def _col2im_flat(cols, geo, piece=None, dtype=None):
     """``col2im`` for stride 1 and Wo == W: the unpadded channel-major gradient (C, N, H, W).
 
     ``piece`` as in ``col2im``; its arrays are scribbled on (wrapped columns zeroed).
     """
-    dx = xp.zeros((geo.c, geo.n, geo.h * geo.w), _dtype_of(cols, piece))
+    dx = xp.zeros((geo.c, geo.n, geo.h * geo.w), dtype or cols.dtype)
     if piece is None:
         cols5 = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho * geo.wo)
 
@@ -310,9 +305,9 @@ class Conv(Function):
                 # dcols = W^T @ dY, then col2im
                 gcols = xp.matmul(w3.swapaxes(-1, -2), rows)
             if _flat_ok(geo):
-                gx = _col2im_flat(gcols, geo, piece).transpose(1, 0, 2, 3)
+                gx = _col2im_flat(gcols, geo, piece, rows.dtype).transpose(1, 0, 2, 3)
             else:
-                gx = _crop(col2im(gcols, geo, piece), geo)
+                gx = _crop(col2im(gcols, geo, piece, rows.dtype), geo)
             gx = _restore(gx, self.x_shape, len(self.w_shape))
         return gx, gw, gb
 
