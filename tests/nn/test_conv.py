@@ -68,6 +68,8 @@ CONV2D = [
     ((2, 6, 7, 6), (6, 2, 3, 3), {"groups": 3, "stride": 2}),
     ((2, 4, 7, 6), (4, 1, 3, 3), {"groups": 4, "padding": 1}),  # depthwise
     ((1, 4, 7, 6), (8, 1, 5, 5), {"groups": 4, "padding": "same"}),  # depthwise x2
+    ((2, 4, 7, 6), (4, 1, 3, 3), {"groups": 4, "padding": 1, "stride": 2}),
+    ((2, 3, 7, 6), (3, 1, 3, 2), {"groups": 3, "dilation": (2, 1)}),
     ((3, 7, 6), (4, 3, 3, 3), {"padding": 1}),  # unbatched
     ((1, 1, 28, 28), (8, 1, 3, 3), {"padding": "same"}),
     # stride 1 with the output as wide as the input, but not as high: the shifted-plane
@@ -260,6 +262,8 @@ GRADCHECK = [
     ("conv2d", (2, 2, 5, 4), (3, 2, 3, 2), {"padding": 1, "stride": (2, 1)}),
     ("conv2d", (1, 4, 5, 5), (4, 2, 2, 3), {"padding": "same", "groups": 2, "dilation": 2}),
     ("conv2d", (2, 2, 3, 2), (2, 2, 3, 3), {"padding": (2, 1)}),
+    ("conv2d", (1, 3, 5, 4), (3, 1, 3, 3), {"padding": 1, "stride": 2, "groups": 3}),
+    ("conv2d", (1, 3, 4, 4), (3, 1, 3, 3), {"padding": 1, "groups": 3}),
     ("conv1d", (2, 2, 6), (3, 2, 3), {"padding": 1, "stride": 2}),
     ("conv_transpose2d", (1, 2, 3, 3), (2, 2, 3, 2), {"stride": 2, "padding": 1,
                                                       "output_padding": 1}),
