@@ -1,35 +1,30 @@
 """TF1's ``train`` optimizers: ``minimize(loss)`` returns one op that runs the forward
 pass, the backward pass and the update of every variable.
 
-The update rules are PyTorch's (``ember.optim``), written as the same sequence of
-in-place array calls, so graph and eager training give the same float32 values:
-``GradientDescentOptimizer`` is SGD, ``MomentumOptimizer`` SGD with momentum (TF's and
-PyTorch's rules agree), ``AdamOptimizer`` Adam with ``epsilon`` added to the
-bias-corrected ``sqrt(v)``, as ``torch.optim.Adam`` does.
+The update rules are ``ember.optim``'s, not written again here: ``GradientDescentOptimizer``
+is ``SGD``, ``MomentumOptimizer`` SGD with momentum (TF's and PyTorch's rules agree),
+``AdamOptimizer`` ``Adam`` (``epsilon`` added to the bias-corrected ``sqrt(v)``, as
+``torch.optim.Adam`` does), so graph and eager training give the same float32 values.
 
 Because the variables are known when the step is compiled, the update runs over all of
 them at once: on the first step their values are moved into one contiguous array per
 dtype (``FlatGroup``), every variable becoming a view into it (an ``nn.Parameter``'s
-``.array`` too, so the eager module sees the trained weights), and the optimizer's
-buffers are flat arrays of the same layout. Adam is then 13 array calls per step over
-the 235 K elements of the ``mlp_mnist`` model instead of 13 per variable, and allocates
-nothing. Only the calls that read a gradient go per variable: gradients arrive as
-separate arrays from ``backward``, and reading them in place beats copying them into a
-flat buffer first (warm caches, one thread: 0.31 ms per Adam step, 0.33 ms with that
-copy, 0.37 ms per variable). Cutting the flat update into cache-sized chunks (16 to 64 K
-elements) was measured too and did not pay: each chunk adds 13 calls, and the machine's
-L3 serves the full-size passes about as fast as L2 serves the chunks.
+``.array`` too, so the eager module sees the trained weights). The eager optimizer then
+sees one flat parameter with one flat gradient (the per-variable gradients are copied
+into its views), so Adam is a dozen array calls per step over the 235 K elements of the
+``mlp_mnist`` model instead of a dozen per variable, and allocates nothing.
 """
 from __future__ import annotations
 
-import math
-
+from ember import optim
 from ember.backend import xp
 from ember.graph.errors import FailedPreconditionError, InvalidArgumentError
 from ember.graph.gradients import gradients
 from ember.graph.kernels import Kernel
 from ember.graph.tensor import Tensor
 from ember.graph.variables import trainable_variables
+from ember.nn.parameter import Parameter
+from ember.tensor import Tensor as TensorData
 
 
 class Optimizer:
@@ -71,27 +66,24 @@ class Optimizer:
         """One op: compute ``loss``, its gradients, and update ``var_list`` in place."""
         return self.apply_gradients(self.compute_gradients(loss, var_list), global_step, name)
 
-    def update(self, state, group, grads, lr):
+    def eager_optimizer(self, params):
+        """The ``ember.optim`` optimizer that carries this one's update rule."""
         raise NotImplementedError
 
 
 class GradientDescentOptimizer(Optimizer):
-    """``var -= lr * grad``."""
+    """``var -= lr * grad`` (``ember.optim.SGD``)."""
 
     def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
         super().__init__(learning_rate, use_locking, name)
 
-    def update(self, state, group, grads, lr):
-        if not state:
-            state["buf"] = buf = group.empty()
-            state["buf_parts"] = group.split(buf)
-        for g, buf_i in zip(grads, state["buf_parts"]):
-            xp.multiply(g, lr, out=buf_i)
-        group.flat -= state["buf"]
+    def eager_optimizer(self, params):
+        return optim.SGD(params, lr=0.0)
 
 
 class MomentumOptimizer(Optimizer):
-    """``accum = momentum * accum + grad; var -= lr * accum`` (Nesterov if asked)."""
+    """``accum = momentum * accum + grad; var -= lr * accum`` (Nesterov if asked): TF's
+    rule is ``ember.optim.SGD``'s with momentum and no dampening."""
 
     def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum",
                  use_nesterov=False):
@@ -99,58 +91,21 @@ class MomentumOptimizer(Optimizer):
         self.momentum = momentum
         self.use_nesterov = use_nesterov
 
-    def update(self, state, group, grads, lr):
-        if not state:
-            state["accum"], state["buf"] = accum, buf = group.zeros(), group.empty()
-            state["accum_parts"], state["buf_parts"] = group.split(accum), group.split(buf)
-        accum, buf = state["accum"], state["buf"]
-        accum *= self.momentum
-        for g, accum_i in zip(grads, state["accum_parts"]):
-            accum_i += g
-        if self.use_nesterov:  # var -= lr * (grad + momentum * accum)
-            xp.multiply(accum, self.momentum, out=buf)
-            for g, buf_i in zip(grads, state["buf_parts"]):
-                buf_i += g
-            buf *= lr
-        else:
-            xp.multiply(accum, lr, out=buf)
-        group.flat -= buf
+    def eager_optimizer(self, params):
+        return optim.SGD(params, lr=0.0, momentum=self.momentum, nesterov=self.use_nesterov)
 
 
 class AdamOptimizer(Optimizer):
-    """Adam: moving averages ``m``, ``v`` of the gradient and its square, bias-corrected."""
+    """Adam (``ember.optim.Adam``): moving averages of the gradient and its square,
+    bias-corrected, with ``epsilon`` added to the corrected ``sqrt(v)`` as PyTorch does."""
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
                  use_locking=False, name="Adam"):
         super().__init__(learning_rate, use_locking, name)
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
 
-    def update(self, state, group, grads, lr):
-        b1, b2 = self.beta1, self.beta2
-        if not state:
-            state.update(m=group.zeros(), v=group.zeros(), tmp=group.empty(), t=0)
-            state["m_parts"], state["tmp_parts"] = group.split(state["m"]), group.split(
-                state["tmp"])
-        m, v, tmp = state["m"], state["v"], state["tmp"]
-        state["t"] = t = state["t"] + 1
-        # the calls of ember.optim.Adam, in its order: m <- m + (1 - b1)(g - m) (PyTorch's
-        # lerp), v <- b2 v + (1 - b2) g^2
-        for g, m_i, tmp_i in zip(grads, state["m_parts"], state["tmp_parts"]):
-            xp.subtract(g, m_i, out=tmp_i)
-        tmp *= 1.0 - b1
-        m += tmp
-        v *= b2
-        for g, tmp_i in zip(grads, state["tmp_parts"]):
-            xp.multiply(g, g, out=tmp_i)
-        tmp *= 1.0 - b2
-        v += tmp
-        # var -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-        xp.sqrt(v, out=tmp)
-        tmp /= math.sqrt(1.0 - b2 ** t)
-        tmp += self.epsilon
-        xp.divide(m, tmp, out=tmp)
-        tmp *= lr / (1.0 - b1 ** t)
-        group.flat -= tmp
+    def eager_optimizer(self, params):
+        return optim.Adam(params, lr=0.0, betas=(self.beta1, self.beta2), eps=self.epsilon)
 
 
 class FlatGroup:
@@ -177,12 +132,6 @@ class FlatGroup:
 
     def split(self, buf):
         return [buf[a:b].reshape(shape) for (a, b), shape in zip(self.bounds, self.shapes)]
-
-    def zeros(self):
-        return xp.zeros_like(self.flat)
-
-    def empty(self):
-        return xp.empty_like(self.flat)
 
 
 class ApplyGradients(Kernel):
@@ -234,7 +183,13 @@ class ApplyGradients(Kernel):
                 group = FlatGroup(members, [arrays[i] for i in members])
                 for i, view in zip(members, group.views):
                     bind(i, view)
-                groups.append((group, [grad_slots[i] for i in members], {}))
+                # one flat parameter, its flat gradient, and the eager rule over them
+                param = Parameter(TensorData._wrap(group.flat))
+                grad = xp.empty_like(group.flat)
+                param.grad = TensorData._wrap(grad)
+                eager = optimizer.eager_optimizer([param])
+                groups.append((group, [grad_slots[i] for i in members],
+                               (eager, group.split(grad))))
             return groups
 
         def rebind(groups):
@@ -263,8 +218,11 @@ class ApplyGradients(Kernel):
                 groups = shared["groups"] = layout()
             else:
                 rebind(groups)
-            for group, group_slots, state in groups:
-                optimizer.update(state, group, [vals[s] for s in group_slots], lr)
+            for _group, group_slots, (eager, grad_views) in groups:
+                for s, view in zip(group_slots, grad_views):
+                    view[...] = vals[s]
+                eager.param_groups[0]["lr"] = lr
+                eager.step()
             if step_var is not None:
                 store[step_var.op] = store[step_var.op] + 1
 
