@@ -52,7 +52,7 @@ def accuracy(lib, model, x_test, y_test, batch_size=1000):
     correct = 0
     with lib.no_grad():
         for i in range(0, len(x_test), batch_size):
-            logits = model(lib.from_numpy(np.ascontiguousarray(x_test[i:i + batch_size])))
+            logits = model(lib.from_numpy(x_test[i:i + batch_size].copy()))
             correct += int((logits.argmax(1).numpy() == y_test[i:i + batch_size]).sum())
     return correct / len(x_test)
 
