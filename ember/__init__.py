@@ -3,7 +3,13 @@
 ``import ember as torch`` runs code written against PyTorch's core tensor API.
 """
 from ember import autograd, cuda, io, nn, ops, optim, train, utils
-from ember.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ember.autograd import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from ember.creation import *  # noqa: F403
 from ember.dtypes import (
     bool,

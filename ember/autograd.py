@@ -168,6 +168,29 @@ class no_grad(_GradMode):  # noqa: N801  (PyTorch's name)
     enabled = False
 
 
+class inference_mode(_GradMode):  # noqa: N801
+    """``no_grad`` under PyTorch's faster-inference name: ``with ember.inference_mode():``,
+    ``@inference_mode()`` or bare ``@inference_mode``; ``inference_mode(False)`` records."""
+
+    def __new__(cls, mode=True):
+        if callable(mode) and not isinstance(mode, bool):  # used as a bare decorator
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode=True):
+        self.enabled = not mode
+
+    def __call__(self, func):
+        mode = not self.enabled
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with inference_mode(mode):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
 class enable_grad(_GradMode):  # noqa: N801
     """Turn recording back on inside a ``no_grad`` block."""
 

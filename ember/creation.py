@@ -12,7 +12,7 @@ import numpy
 from ember.backend import xp
 from ember.dtypes import as_dtype, get_default_dtype, int64
 from ember.random import rng_of
-from ember.tensor import Tensor, check_device
+from ember.tensor import Size, Tensor, check_device
 
 
 def to_array(data, dtype=None):
@@ -261,3 +261,64 @@ def is_tensor(obj) -> bool:
 def numel(input) -> int:  # noqa: A002
     """The number of elements of ``input``."""
     return input.numel()
+
+
+def is_floating_point(input) -> bool:  # noqa: A002
+    """Whether ``input`` has a floating point dtype."""
+    return input.is_floating_point()
+
+
+# ----------------------------------------------------------------------------- legacy types
+class _LegacyType(type):
+    """``isinstance(t, ember.FloatTensor)`` checks the dtype, as in PyTorch."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype
+
+    def __repr__(cls):
+        return f"<class 'ember.{cls.__name__}'>"
+
+
+def _is_size(args) -> bool:
+    return bool(args) and all(isinstance(a, (int, numpy.integer)) and not isinstance(a, bool)
+                              for a in args)
+
+
+class _LegacyTensor(metaclass=_LegacyType):
+    """PyTorch's legacy typed constructors: ``FloatTensor([1, 2])`` (data: a list, tuple,
+    array or tensor), ``FloatTensor(2, 3)`` (a size, filled with zeros), ``FloatTensor()``."""
+
+    dtype = None
+
+    def __new__(cls, *args, device=None):
+        check_device(device)
+        if not args:
+            return Tensor._wrap(xp.zeros((0,), cls.dtype))
+        if len(args) == 1 and isinstance(args[0], Size):
+            args = tuple(args[0])
+        if _is_size(args):
+            return Tensor._wrap(xp.zeros(tuple(int(a) for a in args), cls.dtype))
+        if len(args) == 1 and isinstance(args[0], (list, tuple, numpy.ndarray, Tensor)):
+            return Tensor._wrap(to_array(args[0], cls.dtype))
+        kinds = ", ".join(type(a).__name__ for a in args)
+        raise TypeError(f"{cls.__name__}(): expected data (a list, tuple, array or tensor) or "
+                        f"a size (integers), got ({kinds})")
+
+
+def _legacy(name, dtype):
+    return _LegacyType(name, (_LegacyTensor,), {"dtype": numpy.dtype(dtype), "__doc__":
+                       f"``ember.{name}(data)``: a {dtype} tensor (PyTorch's legacy "
+                       "constructor)."})
+
+
+FloatTensor = _legacy("FloatTensor", "float32")
+DoubleTensor = _legacy("DoubleTensor", "float64")
+HalfTensor = _legacy("HalfTensor", "float16")
+LongTensor = _legacy("LongTensor", "int64")
+IntTensor = _legacy("IntTensor", "int32")
+ShortTensor = _legacy("ShortTensor", "int16")
+ByteTensor = _legacy("ByteTensor", "uint8")
+BoolTensor = _legacy("BoolTensor", "bool")
+LEGACY_TYPES = {cls.__name__: cls for cls in (FloatTensor, DoubleTensor, HalfTensor,
+                                              LongTensor, IntTensor, ShortTensor, ByteTensor,
+                                              BoolTensor)}

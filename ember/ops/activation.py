@@ -219,6 +219,26 @@ def erf_array(x):
     return out
 
 
+def erfc_array(x):
+    """``1 - erf(x)`` of a float array, without the cancellation of ``1 - erf_array(x)``.
+
+    The same fdlibm pieces: where erf is near 1 (x >= 0.84375), erfc is evaluated
+    directly; below, ``1 - erf`` loses nothing. Exactly 0 from x >= 28, 2 below -6.
+    """
+    a = xp.abs(x)
+    out = xp.asarray(1 - erf_array(x))  # an array even for 0-d input (written below)
+    mid = (x >= 0.84375) & (x < 1.25)
+    if mid.any():  # erfc(1 + s) = 1 - erf(1) - P(s) / Q(s)
+        out[mid] = (1 - _ERF_MID_BASE) - _rational(a[mid] - 1, _ERF_MID)
+    for lo, hi, coefficients in ((1.25, 1 / 0.35, _ERFC_NEAR), (1 / 0.35, 28.0, _ERFC_FAR)):
+        tail = (x >= lo) & (x < hi)
+        if tail.any():
+            v = a[tail]
+            out[tail] = xp.exp(_rational(1 / (v * v), coefficients) - v * v - 0.5625) / v
+    out[x >= 28] = 0
+    return out
+
+
 _SQRT_HALF = 0.7071067811865476  # 1 / sqrt(2)
 _INV_SQRT_2PI = 0.3989422804014327  # 1 / sqrt(2 pi)
 _SQRT_2_OVER_PI = 0.7978845608028654  # sqrt(2 / pi)

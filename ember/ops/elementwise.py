@@ -498,9 +498,14 @@ def relu(input):  # noqa: A002
 
 
 def clamp(input, min=None, max=None):  # noqa: A001, A002
-    """Limit values to [min, max]; the gradient is 1 inside, 0 where clipped."""
+    """Limit values to [min, max] (numbers or tensors); the gradient is 1 inside, 0 where
+    clipped (it goes to a tensor bound there)."""
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
+    if hasattr(min, "shape") or hasattr(max, "shape"):
+        from ember.ops.pointwise import clamp_by_tensors
+
+        return clamp_by_tensors(input, min, max)
     return Clamp.apply(input, min=min, max=max)
 
 

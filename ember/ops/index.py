@@ -197,6 +197,56 @@ class IndexSelect(Function):
         return xp.moveaxis(out, 0, self.axis), None
 
 
+class IndexPlace(Function):
+    """A copy of ``x`` with ``source`` added (``op="add"``), copied (``"copy"``) or the
+    number ``source`` written (``"fill"``) at the positions ``index`` along ``dim``."""
+
+    def forward(self, x, index, source, dim, op="add"):
+        name = f"index_{op}"
+        if index.ndim > 1 or index.dtype.kind not in "iu":
+            raise TypeError(f"{name}: index must be a 1-D integer tensor (got shape "
+                            f"{index.shape}, dtype {index.dtype})")
+        shape = x.shape
+        x = x.reshape(1) if x.ndim == 0 else x
+        axis = dim % x.ndim
+        index = index.reshape(-1)
+        n = x.shape[axis]
+        if index.size and (index.min() < -n or index.max() >= n):
+            raise IndexError(f"{name}: index out of range for dimension {dim} of size {n} "
+                             f"(got values from {index.min()} to {index.max()})")
+        source = xp.asarray(source)
+        expected = x.shape[:axis] + (index.size,) + x.shape[axis + 1:]
+        if op != "fill":
+            if len(shape) == 0 and source.size == index.size:  # a 0-d input
+                source = source.reshape(expected)
+            if source.shape != expected:
+                raise shape_error(name, f"source must have the input's shape with dimension "
+                                  f"{dim} of size len(index) = {index.size}", shape,
+                                  index.shape, source.shape)
+        self.shape, self.axis, self.index, self.op = shape, axis, index, op
+        out = x.copy()
+        moved = xp.moveaxis(out, axis, 0)
+        if op == "add":
+            xp.add.at(moved, index, xp.moveaxis(source, axis, 0) if source.ndim else source)
+        else:
+            moved[index] = xp.moveaxis(source, axis, 0) if source.ndim else source
+        return out.reshape(shape)
+
+    def backward(self, g):
+        g1 = g.reshape(1) if g.ndim == 0 else g
+        gx = g
+        if self.op != "add":  # overwritten entries no longer depend on x
+            gx = g1.copy()
+            xp.moveaxis(gx, self.axis, 0)[self.index] = 0
+            gx = gx.reshape(self.shape)
+        gsrc = None
+        if self.needs_input_grad(2):
+            gsrc = xp.take(g1, self.index, axis=self.axis)
+            if self.op == "fill":
+                gsrc = gsrc.sum()
+        return gx, None, gsrc
+
+
 class Triangle(Function):
     """``tril``/``triu``: zero the elements above (below) the ``diagonal``-th diagonal."""
 
@@ -366,3 +416,51 @@ class IndexPut(Function):
 def index_put(input, key, value):  # noqa: A002
     """Out of place ``input[key] = value`` (the graph form of ``__setitem__``)."""
     return IndexPut.apply(input, value, key=_key_arrays(key))
+
+
+def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
+    """A copy of ``input`` with ``alpha * source`` added at ``index`` (1-D) along ``dim``;
+    repeated indices add up."""
+    if alpha != 1:
+        from ember.ops.elementwise import mul
+
+        source = mul(source, alpha)
+    return IndexPlace.apply(input, _index_array(index), source, dim=dim, op="add")
+
+
+def index_copy(input, dim, index, source):  # noqa: A002
+    """A copy of ``input`` with the slices of ``source`` written at ``index`` along ``dim``."""
+    return IndexPlace.apply(input, _index_array(index), source, dim=dim, op="copy")
+
+
+def index_fill(input, dim, index, value):  # noqa: A002
+    """A copy of ``input`` with ``value`` written at ``index`` along ``dim``."""
+    return IndexPlace.apply(input, _index_array(index), value, dim=dim, op="fill")
+
+
+def take(input, index):  # noqa: A002
+    """The elements of the flattened ``input`` at ``index``; the result has its shape."""
+    from ember.ops.shape import reshape
+
+    index = _index_array(index)
+    flat = IndexSelect.apply(reshape(input, -1), reshape(index, -1), dim=0)
+    return reshape(flat, tuple(index.shape))
+
+
+def narrow(input, dim, start, length):  # noqa: A002
+    """The slice ``start:start + length`` of ``input`` along ``dim`` (a view in PyTorch)."""
+    nd = input.ndim
+    if not -max(nd, 1) <= dim < max(nd, 1) or nd == 0:
+        raise IndexError(f"narrow: dim {dim} is out of range for a tensor of {nd} dimensions")
+    axis = dim % nd
+    size = input.shape[axis]
+    start = int(start)
+    if not -size <= start <= size:
+        raise IndexError(f"narrow: start ({start}) is out of range for dimension {dim} of size "
+                         f"{size}")
+    start %= size if size else 1
+    if length < 0 or start + length > size:
+        raise shape_error("narrow", f"start ({start}) + length ({length}) exceeds dimension "
+                          f"{dim} of size {size}", tuple(input.shape))
+    key = (slice(None),) * axis + (slice(start, start + length),)
+    return Index.apply(input, key=key)

@@ -22,6 +22,10 @@ from ember.backend import xp
 from ember.errors import shape_error
 from ember.ops import elementwise as E
 from ember.ops import index as X
+from ember.ops import pointwise as P
+from ember.ops import scan as C
+from ember.ops import shape as S
+from ember.ops import transcendental as T
 from ember.random import rng_of
 from ember.tensor import Tensor
 
@@ -116,9 +120,10 @@ def clamp_(self, min=None, max=None):  # noqa: A002
     """Limit values to [min, max] in place."""
     if min is None and max is None:
         raise ValueError("clamp_: at least one of min and max must be given")
-    if _records(self):
+    if _records(self, min, max):
         return _rebase(self, E.clamp, min, max)
-    return _write(self, "clamp_", lambda a: xp.clip(a, min, max, out=a))
+    lo, hi = _raw(min), _raw(max)
+    return _write(self, "clamp_", lambda a: xp.clip(a, lo, hi, out=a))
 
 
 def neg_(self):
@@ -128,9 +133,10 @@ def neg_(self):
 
 
 def _unary(name, fn):
-    """``x.<name>_()``: ``x = fn(x)`` in place (written into the array under no_grad)."""
+    """``x.<name>_(...)``: ``x = fn(x, ...)`` in place (written into the array under no_grad);
+    other tensor arguments that require grad put it in the graph too."""
     def method(self, *args, **kwargs):
-        if _records(self):
+        if _records(self, *args, *kwargs.values()):
             return _rebase(self, fn, *args, **kwargs)
         out = fn(Tensor._wrap(self.array), *args, **kwargs).array
         return _write(self, f"{name}_", lambda a: xp.copyto(a, out, casting="same_kind"))
@@ -146,6 +152,42 @@ UNARY_INPLACE = {f"{name}_": _unary(name, fn) for name, fn in [
     ("ceil", E.ceil), ("round", E.round), ("sign", E.sign),
     ("clamp_min", lambda x, min: E.clamp(x, min=min)),  # noqa: A006
     ("clamp_max", lambda x, max: E.clamp(x, max=max)),  # noqa: A006
+]}
+
+
+UNARY_INPLACE.update({f"{name}_": _unary(name, fn) for name, fn in [
+    ("erf", T.erf), ("erfc", T.erfc), ("log2", T.log2), ("log10", T.log10), ("exp2", T.exp2),
+    ("tan", T.tan), ("asin", T.asin), ("acos", T.acos), ("atan", T.atan), ("sinh", T.sinh),
+    ("cosh", T.cosh), ("atan2", T.atan2), ("hypot", T.hypot), ("xlogy", T.xlogy),
+    ("reciprocal", P.reciprocal), ("lerp", P.lerp), ("addcmul", P.addcmul),
+    ("addcdiv", P.addcdiv), ("nan_to_num", P.nan_to_num), ("cumprod", C.cumprod),
+    ("index_add", X.index_add), ("index_copy", X.index_copy), ("index_fill", X.index_fill),
+]})
+
+
+# ----------------------------------------------------------------------------- views
+def _view_inplace(name, fn):
+    """``x.<name>_(...)`` for a view op (squeeze, unsqueeze, t): ``x`` is rebound to the
+    view, sharing its memory; a non-leaf records the op, a leaf just changes shape."""
+    def method(self, *args, **kwargs):
+        if autograd.is_grad_enabled() and self.requires_grad and self._ctx is not None:
+            old = _new_tensor(self.array, True, self._ctx, self._idx)
+            old._version = self._version
+            out = fn(old, *args, **kwargs)
+            self.array, self._ctx, self._idx = out.array, out._ctx, out._idx
+        else:
+            self.array = fn(Tensor._wrap(self.array), *args, **kwargs).array
+        bump_version(self)
+        return self
+
+    method.__name__ = f"{name}_"
+    method.__doc__ = f"In-place ``{name}``: this tensor becomes the view."
+    return method
+
+
+VIEW_INPLACE = {f"{name}_": _view_inplace(name, fn) for name, fn in [
+    ("squeeze", S.squeeze), ("unsqueeze", S.unsqueeze), ("t", S.t),
+    ("transpose", S.transpose),
 ]}
 
 
@@ -249,7 +291,7 @@ def _augmented(method):
 
 
 INPLACE_METHODS = {
-    **UNARY_INPLACE,
+    **UNARY_INPLACE, **VIEW_INPLACE,
     "add_": add_, "sub_": sub_, "mul_": mul_, "div_": div_, "pow_": pow_,
     "subtract_": sub_, "multiply_": mul_, "divide_": div_, "true_divide_": div_,
     "clamp_": clamp_, "clip_": clamp_, "neg_": neg_, "fill_": fill_, "zero_": zero_,

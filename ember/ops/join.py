@@ -164,3 +164,67 @@ def chunk(input, chunks, dim=0):  # noqa: A002
 def unbind(input, dim=0):  # noqa: A002
     """The slices along ``dim``, as a tuple of tensors with that dimension removed."""
     return Unbind.apply(input, dim=dim)
+
+
+def _varargs(tensors):
+    """``f(a, b)`` or ``f([a, b])``."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(tensors[0])
+    return tensors
+
+
+def meshgrid(*tensors, indexing="ij"):
+    """Coordinate grids from 1-D tensors: ``indexing="ij"`` gives shape (len(t0), len(t1),
+    ...); ``"xy"`` (Cartesian) swaps the first two dimensions."""
+    from ember.ops.shape import expand, reshape
+
+    tensors = _varargs(tensors)
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    for t in tensors:
+        if t.ndim > 1:
+            raise shape_error("meshgrid", "expects 0-D or 1-D tensors",
+                              *(t.shape for t in tensors))
+    sizes = [t.shape[0] if t.ndim else 1 for t in tensors]
+    axes = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) > 1:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(tensors)
+    for i, a in enumerate(axes):
+        shape[a] = sizes[i]
+    grids = []
+    for t, a in zip(tensors, axes):
+        view = [1] * len(shape)
+        view[a] = shape[a]
+        grids.append(expand(reshape(t, tuple(view)), tuple(shape)))
+    return tuple(grids)
+
+
+def cartesian_prod(*tensors):
+    """Every combination of one element from each 1-D tensor, one per row (like
+    ``itertools.product``); a single tensor is returned as it is."""
+    from ember.ops.shape import reshape
+
+    tensors = _varargs(tensors)
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([reshape(g, -1) for g in meshgrid(*tensors, indexing="ij")], dim=1)
+
+
+def block_diag(*tensors):
+    """A matrix with the given blocks on its diagonal and zeros elsewhere (0-D and 1-D
+    tensors count as one row)."""
+    from ember.ops.padding import pad
+    from ember.ops.shape import reshape
+
+    blocks = [reshape(t, (1, -1)) if t.ndim < 2 else t for t in _varargs(tensors)]
+    for b in blocks:
+        if b.ndim != 2:
+            raise shape_error("block_diag", "expects tensors of at most 2 dimensions",
+                              *(t.shape for t in tensors))
+    width = sum(b.shape[1] for b in blocks)
+    rows, left = [], 0
+    for b in blocks:
+        rows.append(pad(b, (left, width - left - b.shape[1])))
+        left += b.shape[1]
+    return cat(rows, dim=0)

@@ -208,3 +208,89 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
         raise ValueError(f"norm: unsupported p={p!r}; use 'fro', a number or inf")
     out = Norm.apply(input, p=float(p), dim=dim, keepdim=keepdim)
     return out if dtype is None else out.to(dtype)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002
+    """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices."""
+    if batch1.ndim != 3 or batch2.ndim != 3:
+        raise shape_error("baddbmm", "batch1 and batch2 must be 3-D tensors", batch1.shape,
+                          batch2.shape)
+    return addmm(input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):  # noqa: A002
+    """``beta * input + alpha * (mat @ vec)`` for a matrix and a vector."""
+    if mat.ndim != 2 or vec.ndim != 1:
+        raise shape_error("addmv", "expected a 2-D matrix and a 1-D vector", mat.shape,
+                          vec.shape)
+    return addmm(input, mat, vec, beta=beta, alpha=alpha)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def tensordot(a, b, dims=2):
+    """Sum of products over ``dims``: the last ``dims`` dimensions of ``a`` with the first
+    of ``b`` (an int), or the listed pairs ``([a dims], [b dims])``."""
+    if isinstance(dims, int):
+        if dims < 0 or dims > min(a.ndim, b.ndim):
+            raise shape_error("tensordot", f"dims ({dims}) must be between 0 and the smaller "
+                              "number of dimensions", a.shape, b.shape)
+        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(da) != len(db):
+        raise ValueError(f"tensordot: both dims lists must have the same length, got {da} "
+                         f"and {db}")
+    da, db = [d % max(a.ndim, 1) for d in da], [d % max(b.ndim, 1) for d in db]
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise shape_error("tensordot", f"contracted dimensions {i} and {j} differ in size",
+                              a.shape, b.shape)
+    ta = list(_LETTERS[:a.ndim])
+    tb = list(_LETTERS[a.ndim:a.ndim + b.ndim])
+    for i, j in zip(da, db):
+        tb[j] = ta[i]
+    out = [c for k, c in enumerate(ta) if k not in da] + [
+        c for k, c in enumerate(tb) if k not in db]
+    return Einsum.apply(a, b, equation=f"{''.join(ta)},{''.join(tb)}->{''.join(out)}")
+
+
+def kron(input, other):  # noqa: A002
+    """The Kronecker product: every element of ``input`` times the whole of ``other``."""
+    from ember.ops.elementwise import mul
+    from ember.ops.shape import reshape
+
+    nd = max(input.ndim, other.ndim)
+    sa = (1,) * (nd - input.ndim) + tuple(input.shape)
+    sb = (1,) * (nd - other.ndim) + tuple(other.shape)
+    # (a0, 1, a1, 1, ...) * (1, b0, 1, b1, ...) -> (a0, b0, a1, b1, ...) -> (a0 b0, a1 b1, ...)
+    a = reshape(input, tuple(s for n in sa for s in (n, 1)))
+    b = reshape(other, tuple(s for n in sb for s in (1, n)))
+    return reshape(mul(a, b), tuple(m * n for m, n in zip(sa, sb)))
+
+
+def cross(input, other, dim=None):  # noqa: A002
+    """The cross product of 3-vectors along ``dim`` (the first dimension of size 3 when
+    None), broadcasting."""
+    from ember.ops.elementwise import mul, sub
+    from ember.ops.index import index_select
+    from ember.ops.shape import broadcast_to
+
+    if tuple(input.shape) != tuple(other.shape):
+        try:
+            shape = xp.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+        except ValueError:
+            raise shape_error("cross", "shapes cannot be broadcast together", input.shape,
+                              other.shape) from None
+        input, other = broadcast_to(input, shape), broadcast_to(other, shape)
+    if dim is None:
+        dim = next((i for i, n in enumerate(input.shape) if n == 3), None)
+        if dim is None:
+            raise shape_error("cross", "no dimension of size 3", input.shape)
+    if input.ndim == 0 or input.shape[dim] != 3:
+        raise shape_error("cross", f"dimension {dim} must have size 3", input.shape,
+                          other.shape)
+    one, two = xp.asarray([1, 2, 0]), xp.asarray([2, 0, 1])
+    return sub(mul(index_select(input, dim, one), index_select(other, dim, two)),
+               mul(index_select(input, dim, two), index_select(other, dim, one)))

@@ -9,15 +9,20 @@ from ember import creation as C
 from ember import dtypes as D
 from ember.dtypes import as_dtype
 from ember.ops import activation as M
+from ember.ops import binning as B
 from ember.ops import compare as K
+from ember.ops import diagonal as G
 from ember.ops import elementwise as E
 from ember.ops import index as X
 from ember.ops import inplace as I
 from ember.ops import join as J
 from ember.ops import linalg as L
 from ember.ops import ordering as O
+from ember.ops import pointwise as P
 from ember.ops import reduce as R
+from ember.ops import scan as C2
 from ember.ops import shape as S
+from ember.ops import transcendental as T
 from ember.tensor import Tensor
 
 
@@ -61,6 +66,8 @@ def _type_as(self, other):
 def _type(self, dtype=None):
     if dtype is None:
         return f"ember.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}"
+    if isinstance(dtype, str) and dtype.rpartition(".")[2] in C.LEGACY_TYPES:
+        dtype = C.LEGACY_TYPES[dtype.rpartition(".")[2]].dtype  # "torch.FloatTensor"
     return _to(self, dtype)
 
 
@@ -129,6 +136,21 @@ METHODS = {
     "to": _to, "float": _caster(D.float32), "double": _caster(D.float64),
     "long": _caster(D.int64), "int": _caster(D.int32), "bool": _caster(D.bool_),
     "half": _caster(D.float16),
+    "erf": T.erf, "erfc": T.erfc, "log2": T.log2, "log10": T.log10, "exp2": T.exp2,
+    "tan": T.tan, "asin": T.asin, "acos": T.acos, "atan": T.atan, "sinh": T.sinh,
+    "cosh": T.cosh, "asinh": T.asinh, "acosh": T.acosh, "atanh": T.atanh,
+    "arcsin": T.asin, "arccos": T.acos, "arctan": T.atan, "atan2": T.atan2,
+    "arctan2": T.atan2, "hypot": T.hypot, "logaddexp": T.logaddexp, "xlogy": T.xlogy,
+    "reciprocal": P.reciprocal, "lerp": P.lerp, "addcmul": P.addcmul, "addcdiv": P.addcdiv,
+    "nan_to_num": P.nan_to_num,
+    "cumprod": C2.cumprod, "cummax": C2.cummax, "cummin": C2.cummin,
+    "logcumsumexp": C2.logcumsumexp, "median": O.median, "mode": O.mode,
+    "nansum": R.nansum, "nanmean": R.nanmean, "aminmax": R.aminmax,
+    "repeat_interleave": S.repeat_interleave, "index_add": X.index_add,
+    "index_copy": X.index_copy, "index_fill": X.index_fill, "narrow": X.narrow,
+    "take": X.take, "diagonal": G.diagonal, "diag_embed": G.diag_embed, "trace": G.trace,
+    "kron": L.kron, "baddbmm": L.baddbmm, "addmv": L.addmv, "cross": L.cross,
+    "histc": B.histc, "bincount": B.bincount,
 }
 
 METHODS.update(I.INPLACE_METHODS)

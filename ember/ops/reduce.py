@@ -349,3 +349,28 @@ def any(input, dim=None, keepdim=False):  # noqa: A001, A002
 
 def count_nonzero(input, dim=None):  # noqa: A002
     return Truth.apply(input, dim=dim, op="count_nonzero")
+
+
+aminmax_result = namedtuple("aminmax", ["min", "max"])
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """``sum`` that treats NaN as 0 (NaN entries get no gradient)."""
+    from ember.ops.elementwise import isnan, where
+
+    return sum(where(isnan(input), 0.0, input), dim, keepdim, dtype=dtype)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """``mean`` over the entries that are not NaN."""
+    from ember.ops.elementwise import div, isnan, logical_not
+
+    count = sum(logical_not(isnan(input)), dim, keepdim).to(input.dtype)
+    out = div(nansum(input, dim, keepdim), count)
+    return out if dtype is None else out.to(dtype)
+
+
+def aminmax(input, *, dim=None, keepdim=False):  # noqa: A002
+    """``(min, max)`` over ``dim`` (all elements when None)."""
+    d = () if dim is None else dim
+    return aminmax_result(amin(input, d, keepdim), amax(input, d, keepdim))

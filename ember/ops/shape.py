@@ -146,6 +146,36 @@ class Repeat(Function):
         return (g.reshape(self.in_shape),)
 
 
+class RepeatInterleave(Function):
+    """Each slice of ``x`` along ``dim`` repeated ``repeats`` times (an int, or one count
+    per slice); ``dim=None`` works on the flattened input. The gradient sums the copies."""
+
+    def forward(self, x, repeats, dim=None):
+        self.shape = x.shape
+        if dim is None:
+            x, axis = x.reshape(-1), 0
+        else:
+            axis = _axis("repeat_interleave", dim, max(x.ndim, 1))
+            x = x.reshape(1) if x.ndim == 0 else x
+        r = xp.asarray(repeats)
+        n = x.shape[axis]
+        if r.ndim > 1 or r.dtype.kind not in "iu" or (r.ndim == 1 and r.shape[0] not in (1, n)):
+            raise shape_error("repeat_interleave", f"repeats must be an int or a 1-D integer "
+                              f"tensor with one count per slice ({n})", self.shape, r.shape)
+        if (r < 0).any():
+            raise ValueError("repeat_interleave: repeats can not be negative")
+        self.axis, self.n = axis, n
+        self.index = xp.repeat(xp.arange(n), r.reshape(-1) if r.size == n else int(r.sum()))
+        return xp.take(x, self.index, axis=axis)
+
+    def backward(self, g):
+        from ember.ops.index import scatter_rows
+
+        moved = xp.moveaxis(g, self.axis, 0)
+        out = xp.moveaxis(scatter_rows(self.index, moved, self.n), 0, self.axis)
+        return (out.reshape(self.shape),)
+
+
 class Flip(Function):
     def forward(self, x, dims):
         self.axes = tuple(_axis("flip", d, max(x.ndim, 1)) for d in dims) if x.ndim else ()
@@ -261,3 +291,14 @@ def movedim(input, source, destination):  # noqa: A002
     order = [d for d in range(nd) if d != source % nd]
     order.insert(destination % nd, source % nd)
     return Permute.apply(input, dims=tuple(order))
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002
+    """Repeat each element (each slice along ``dim``) ``repeats`` times in place:
+    ``[1, 2]`` with 2 repeats gives ``[1, 1, 2, 2]``. ``repeat_interleave(counts)`` alone
+    gives ``arange(len(counts))`` repeated by ``counts``."""
+    if repeats is None:
+        from ember.creation import arange
+
+        return RepeatInterleave.apply(arange(input.shape[0]), input, dim=0)
+    return RepeatInterleave.apply(input, repeats, dim=dim)
