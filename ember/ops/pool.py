@@ -10,16 +10,17 @@ General windows are ``kh*kw`` strided views of a padded copy,
 max (or sum) over them, the backward ``kh*kw`` strided slice-adds. Max pooling keeps, per
 output, which window offset won (the first one on ties, as PyTorch).
 
-The common 2x2, stride 2 max pooling has two fast paths: on contiguous memory, the max of
-each horizontal pair then of each pair of rows (two passes of long loops); otherwise the
-max of the four phases ``x[..., 0::2, 0::2]``, ... Both keep boolean masks (right beat
-left, bottom beat top) and write the gradient straight into place with ``multiply``.
+The common 2x2, stride 2 max pooling has a fast path: three ``maximum`` calls over the four
+phases ``x[..., 0::2, 0::2]``, ... into one output buffer, a one-byte code per output of
+which phase won (computed only when gradients are recorded), and a backward that writes
+each phase of the gradient straight into place with ``multiply``.
 
 ``Resample`` computes ``A_h @ x @ A_w^T`` with constant matrices: nearest and
 (bi)linear interpolation and adaptive average pooling are all separable linear maps.
 """
 from __future__ import annotations
 
+from ember import autograd
 from ember.autograd import Function
 from ember.backend import xp
 
@@ -98,15 +99,6 @@ class MaxPool(Function):
         self.hw, self.layout = (h, w), _layout(x)
         self.fast = (kernel == stride == (2, 2) and padding == (0, 0) and dilation == (1, 1)
                      and 2 * ho <= h and 2 * wo <= w)
-        self.pairs = None
-        if self.fast and (h, w) == (2 * ho, 2 * wo):
-            perm = self.layout + [x.ndim - 2, x.ndim - 1]
-            xm = x.transpose(perm)  # x in its memory order
-            if xm.flags.c_contiguous:
-                self.pairs = perm, xm.shape
-                out = self._pairs_forward(xm, wo).reshape(xm.shape[:-2] + (ho, wo))
-                out = out.transpose(xp.argsort(perm))
-                return out[..., 0, :] if nd == 1 else out
         if self.fast:
             out = self._phases_forward(x, ho, wo)
         else:
@@ -114,13 +106,18 @@ class MaxPool(Function):
         return out[..., 0, :] if nd == 1 else out
 
     def _phases_forward(self, x, ho, wo):
-        """2x2 max as the max of the four phases of ``x`` (any layout, odd sizes too)."""
-        a, b = x[..., 0:2 * ho:2, 0:2 * wo:2], x[..., 0:2 * ho:2, 1:2 * wo:2]
-        c, d = x[..., 1:2 * ho:2, 0:2 * wo:2], x[..., 1:2 * ho:2, 1:2 * wo:2]
-        top, bottom = xp.maximum(a, b), xp.maximum(c, d)
-        # which offset won, the first one on ties: right over left, bottom over top
-        self.right_top, self.right_bottom, self.lower = b > a, d > c, bottom > top
-        return xp.maximum(top, bottom)
+        """2x2 max as the max of the four phases of ``x`` (any layout, odd sizes too), written
+        into one output buffer in ``x``'s layout: 3.3 ms for conv1's (128, 32, 28, 28)
+        channel-major output with the winner code, against 4.7 ms for pairwise maxima of
+        contiguous memory with boolean masks."""
+        a, b, c, d = _phases(x, ho, wo)
+        out = _full(x.shape[:-2] + (ho, wo), None, x.dtype, self.layout)
+        xp.maximum(a, b, out=out)
+        xp.maximum(out, c, out=out)
+        xp.maximum(out, d, out=out)
+        self.code = _winner_code(a, b, c, out) if autograd.is_grad_enabled() else None
+        self.x, self.out = (None, None) if self.code is not None else (x, out)
+        return out
 
     def _windows_forward(self, x, kernel, stride, padding, dilation, out_hw):
         """Running max over the window offsets, remembering the first winner."""
@@ -137,45 +134,20 @@ class MaxPool(Function):
         self.idx, self.img_shape = idx, img.shape
         return out
 
-    def _pairs_forward(self, xm, wo):
-        """2x2 max of contiguous ``xm`` in two passes of long loops: first the maximum of
-        each horizontal pair (every even/odd element), then of each pair of those rows."""
-        pairs = xm.reshape(-1, 2)
-        self.right = pairs[:, 1] > pairs[:, 0]  # (rows * wo,): which of a pair won
-        rows = xp.maximum(pairs[:, 0], pairs[:, 1]).reshape(-1, 2, wo)
-        self.lower = rows[:, 1] > rows[:, 0]  # (rows / 2, wo): which row won
-        return xp.maximum(rows[:, 0], rows[:, 1])
-
-    def _pairs_backward(self, g):
-        perm, mshape = self.pairs
-        wo = mshape[-1] // 2
-        gm = xp.ascontiguousarray(g.transpose(perm)).reshape(-1, wo)
-        lower, right = self.lower, self.right
-        rows = xp.empty((gm.shape[0], 2, wo), g.dtype)
-        xp.multiply(gm, ~lower, out=rows[:, 0])
-        xp.multiply(gm, lower, out=rows[:, 1])
-        rows = rows.reshape(-1)
-        dx = xp.empty((rows.shape[0], 2), g.dtype)
-        xp.multiply(rows, ~right, out=dx[:, 0])
-        xp.multiply(rows, right, out=dx[:, 1])
-        return dx.reshape(mshape).transpose(xp.argsort(perm))
+    def _code(self):
+        """The fast path's winner code, computed now if forward ran without grad mode."""
+        if self.code is None:
+            ho, wo = self.args[-1]
+            a, b, c, _ = _phases(self.x, ho, wo)
+            self.code = _winner_code(a, b, c, self.out)
+        return self.code
 
     def winner(self):
         """Per output, the winning window offset ``(i, j)`` as two integer arrays."""
         kw = self.args[0][1]
-        if self.pairs is not None:
-            perm, mshape = self.pairs
-            ho, wo = mshape[-2] // 2, mshape[-1] // 2
-            right = self.right.reshape(-1, 2, wo)
-            right = xp.where(self.lower, right[:, 1], right[:, 0])
-            inv = xp.argsort(perm)
-            shape = mshape[:-2] + (ho, wo)
-            return (self.lower.astype(xp.int64).reshape(shape).transpose(inv),
-                    right.astype(xp.int64).reshape(shape).transpose(inv))
         if self.fast:
-            lower = self.lower.astype(xp.int64)
-            right = xp.where(self.lower, self.right_bottom, self.right_top).astype(xp.int64)
-            return lower, right
+            code = self._code().astype(xp.int64)
+            return code >> 1, code & 1
         return self.idx // kw, self.idx % kw
 
     def indices(self):
@@ -190,9 +162,7 @@ class MaxPool(Function):
     def backward(self, g):
         kernel, stride, padding, dilation, (ho, wo) = self.args
         g = _as_hw(g, self.nd)
-        if self.pairs is not None:
-            dx = self._pairs_backward(g)
-        elif self.fast:
+        if self.fast:
             dx = self._phases_backward(g, ho, wo)
         else:
             dimg = _full(self.img_shape, 0, g.dtype, self.layout)
@@ -208,13 +178,35 @@ class MaxPool(Function):
             dx[..., 2 * ho:, :] = 0
             dx[..., :, 2 * wo:] = 0
         # the gradient goes to the winner of each window, written phase by phase
-        upper, lower = ~self.lower, self.lower
-        rt, rb = self.right_top, self.right_bottom
-        xp.multiply(g, upper & ~rt, out=dx[..., 0:2 * ho:2, 0:2 * wo:2])
-        xp.multiply(g, upper & rt, out=dx[..., 0:2 * ho:2, 1:2 * wo:2])
-        xp.multiply(g, lower & ~rb, out=dx[..., 1:2 * ho:2, 0:2 * wo:2])
-        xp.multiply(g, lower & rb, out=dx[..., 1:2 * ho:2, 1:2 * wo:2])
+        code = self._code()
+        if _layout(g) != self.layout:
+            # one reordering copy (after Flatten, g is NCHW while x was channel-major):
+            # 1.9 ms instead of 5.6 ms for four passes reading g across the layout
+            gl = _full(g.shape, None, g.dtype, self.layout)
+            gl[...] = g
+            g = gl
+        for k, phase in enumerate(_phases(dx, ho, wo)):
+            xp.multiply(g, code == k, out=phase)
         return dx
+
+
+def _phases(x, ho, wo):
+    """The four 2x2 window offsets of ``x`` as strided views, in scan order."""
+    return (x[..., 0:2 * ho:2, 0:2 * wo:2], x[..., 0:2 * ho:2, 1:2 * wo:2],
+            x[..., 1:2 * ho:2, 0:2 * wo:2], x[..., 1:2 * ho:2, 1:2 * wo:2])
+
+
+def _winner_code(a, b, c, out):
+    """Per 2x2 window, the first offset (0..3 in scan order) equal to its max, as uint8
+    (one byte per output instead of three boolean masks). Ties go to the first maximum, as
+    PyTorch's; a NaN window has no equal offset and routes its gradient to offset 3."""
+    ea, eb, ec = a == out, b == out, c == out
+    # 3 - ec, then 1 where b won, then 0 where a won: bool/uint8 passes over the output
+    code = xp.subtract(3, ec, dtype=xp.uint8)
+    xp.multiply(code, ~eb, out=code)
+    code += eb
+    xp.multiply(code, ~ea, out=code)
+    return code
 
 
 class MaxPoolWithIndices(MaxPool):

@@ -88,6 +88,29 @@ def test_max_pool2d_on_conv_output_layout():
         np.testing.assert_allclose(_np(e), _np(t), rtol=1e-5, atol=1e-4, err_msg=what)
 
 
+
+def test_max_pool2d_indices_without_grad_mode():
+    # the 2x2 path records its winners only when gradients are recorded; indices asked
+    # for under no_grad are computed from the input and output instead
+    x = np.maximum(_x((2, 3, 8, 6)), 0)
+    with ember.no_grad():
+        _, ei = F.max_pool2d(ember.tensor(x), 2, return_indices=True)
+    _, ti = torch.nn.functional.max_pool2d(torch.tensor(x), 2, return_indices=True)
+    np.testing.assert_array_equal(_np(ei), _np(ti))
+
+
+def test_max_pool2d_gradient_in_another_layout():
+    """Channel-major input, NCHW-contiguous gradient (what Flatten hands back)."""
+    x = _x((3, 4, 6, 6))
+    xc = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
+    grads = []
+    for lib, arr in ((ember, xc), (torch, x)):
+        xt = lib.tensor(arr, requires_grad=True)
+        y = lib.nn.functional.max_pool2d(xt, 2).reshape(3, -1)
+        (y * lib.tensor(_x((3, 36), seed=2))).sum().backward()
+        grads.append(xt.grad)
+    _close(grads[0], grads[1], "input gradient")
+
 MAX1D = [((2, 3, 9), (2,), {}), ((2, 3, 9), (3,), {"stride": 2, "padding": 1,
                                                       "ceil_mode": True}),
          ((2, 3, 10), (3,), {"dilation": 2}), ((3, 7), (2,), {})]
