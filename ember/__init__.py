@@ -30,6 +30,7 @@ from ember.dtypes import (
     short,
     uint8,
 )
+from ember.nn.functional.distance import cdist
 from ember.ops import *  # noqa: F403  (importing ember.ops installs the Tensor methods)
 from ember.ops import abs, pow, round, sum  # noqa: A004
 from ember.random import Generator, initial_seed, manual_seed, seed

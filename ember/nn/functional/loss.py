@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ember.backend import xp
 from ember.errors import shape_error
+from ember.nn.functional.distance import cosine_similarity, pairwise_distance
 from ember.ops import activation as _act
 from ember.ops import elementwise as E
 from ember.ops import reduce as R
@@ -250,12 +251,9 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor,
         raise shape_error(name, "input1 and input2 must have the same shape, (N, D) or (D,)",
                           input1.shape, input2.shape)
     _check_label(name, target, input1.shape[:-1])
-    dim = input1.ndim - 1
-    eps = 1e-12  # keeps zero vectors finite, as in PyTorch
-    dot = R.sum(E.mul(input1, input2), dim)
-    sq1 = E.add(R.sum(E.mul(input1, input1), dim), eps)
-    sq2 = E.add(R.sum(E.mul(input2, input2), dim), eps)
-    cos = E.div(dot, E.sqrt(E.mul(sq1, sq2)))
+    # PyTorch adds 1e-12 to the squared norms here: a floor of 1e-6 on the norms, which
+    # is what decides the value and gradient at zero vectors
+    cos = cosine_similarity(input1, input2, input1.ndim - 1, eps=1e-6)
     pos = E.where(E.eq(target, 1), E.rsub(cos, 1.0), 0.0)
     neg = E.where(E.eq(target, -1), E.clamp(E.sub(cos, margin), min=0.0), 0.0)
     return _reduce(E.add(pos, neg), reduction)
@@ -291,16 +289,6 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # 
     return _reduce(E.add(hinge, same), reduction)
 
 
-def _pairwise_distance(x1: Tensor, x2: Tensor, p: float, eps: float) -> Tensor:
-    """``||x1 - x2 + eps||_p`` over the last dimension (PyTorch's pairwise_distance)."""
-    d = E.add(E.sub(x1, x2), eps)
-    if p == 2:
-        return E.sqrt(R.sum(E.mul(d, d), -1))
-    if p == 1:
-        return R.sum(E.abs(d), -1)
-    return E.pow(R.sum(E.pow(E.abs(d), float(p)), -1), 1.0 / p)
-
-
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
                         margin: float = 1.0, p: float = 2, eps: float = 1e-6,
                         swap: bool = False, size_average=None, reduce=None,
@@ -320,10 +308,10 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
                           "(N, D) or (D,)", anchor.shape, positive.shape, negative.shape)
     if margin <= 0:
         raise ValueError(f"{name}: margin must be greater than 0, got {margin}")
-    d_pos = _pairwise_distance(anchor, positive, p, eps)
-    d_neg = _pairwise_distance(anchor, negative, p, eps)
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        d_neg = E.minimum(d_neg, _pairwise_distance(positive, negative, p, eps))
+        d_neg = E.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
     return _reduce(E.clamp(E.add(E.sub(d_pos, d_neg), margin), min=0.0), reduction)
 
 

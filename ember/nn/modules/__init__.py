@@ -2,6 +2,7 @@
 from ember.nn.modules.activation import *  # noqa: F401,F403
 from ember.nn.modules.container import ModuleDict, ModuleList, Sequential  # noqa: F401
 from ember.nn.modules.conv import *  # noqa: F401,F403
+from ember.nn.modules.distance import *  # noqa: F401,F403
 from ember.nn.modules.dropout import *  # noqa: F401,F403
 from ember.nn.modules.flatten import *  # noqa: F401,F403
 from ember.nn.modules.linear import *  # noqa: F401,F403
