@@ -168,9 +168,10 @@ UNARY_INPLACE.update({f"{name}_": _unary(name, fn) for name, fn in [
 # ----------------------------------------------------------------------------- views
 def _view_inplace(name, fn):
     """``x.<name>_(...)`` for a view op (squeeze, unsqueeze, t): ``x`` is rebound to the
-    view, sharing its memory; a non-leaf records the op, a leaf just changes shape."""
+    view, sharing its memory; a non-leaf records the op (a leaf that requires grad is
+    refused, as for every in-place op)."""
     def method(self, *args, **kwargs):
-        if autograd.is_grad_enabled() and self.requires_grad and self._ctx is not None:
+        if _records(self):
             old = _new_tensor(self.array, True, self._ctx, self._idx)
             old._version = self._version
             out = fn(old, *args, **kwargs)

@@ -199,3 +199,48 @@ def test_unary_inplace_methods_match_torch():
     for e, t in zip(*results):
         assert e.dtype == t.dtype
         np.testing.assert_allclose(e, t, rtol=1e-6)
+
+
+def test_new_inplace_forms_match_torch():
+    rng = np.random.default_rng(2)
+    a, b, c = (rng.standard_normal((2, 3)).astype(np.float32) for _ in range(3))
+    results = []
+    for lib in (ember, torch):
+        x = lib.tensor(a)
+        x.addcmul_(lib.tensor(b), lib.tensor(c), value=0.5)
+        x.addcdiv_(lib.tensor(b), 2.0 + lib.tensor(c).abs())
+        x.lerp_(lib.tensor(c), 0.25).clamp_(lib.tensor(b), lib.tensor(b) + 1.0)
+        x.index_add_(0, lib.tensor([1, 1]), lib.tensor(a)).index_fill_(1, lib.tensor([0]), -1.0)
+        x.index_copy_(1, lib.tensor([2]), lib.tensor(c[:, :1]))
+        y = lib.tensor(np.abs(a) + 0.5)
+        y.reciprocal_().log2_().erf_().atan2_(lib.tensor(b)).cumprod_(1)
+        z = lib.tensor(a).unsqueeze_(0).squeeze_(0).t_()
+        results.append([x.numpy(), y.numpy(), z.numpy()])
+    for e, t in zip(*results):
+        np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
+
+
+def test_new_inplace_forms_record_gradients_like_torch():
+    rng = np.random.default_rng(3)
+    a, b = (rng.standard_normal((2, 3)).astype(np.float32) for _ in range(2))
+    grads = []
+    for lib in (ember, torch):
+        x, w = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        y = x * 1.0
+        y.addcmul_(w, w).index_add_(1, lib.tensor([0, 0]), w[:, :2]).unsqueeze_(0).squeeze_(0).t_()
+        base = lib.zeros(2, 3)
+        base.clamp_(min=w)  # a plain tensor written with a bound that requires grad
+        (y.sum() * 2 + (y * y).sum() + (base * x).sum()).backward()
+        grads.append([x.grad.numpy(), w.grad.numpy(), tuple(y.shape)])
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(grads[0][1], grads[1][1], rtol=1e-5, atol=1e-6)
+    assert grads[0][2] == grads[1][2]
+
+
+def test_view_inplace_refuses_a_leaf_that_requires_grad():
+    x = ember.ones(1, 3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        x.squeeze_(0)
+    with ember.no_grad():
+        x.squeeze_(0)
+    assert x.shape == (3,) and x.requires_grad
