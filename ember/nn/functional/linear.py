@@ -1,5 +1,4 @@
-"""Affine maps: ``linear`` (y = x W^T + b) and ``bilinear`` (y = x1^T A x2 + b), and the
-product that attention is built on, ``scaled_dot_product_attention`` (softmax(QK^T/sqrt d) V).
+"""Affine maps: ``linear`` (y = x W^T + b) and ``bilinear`` (y = x1^T A x2 + b).
 
 ``linear`` is one fused primitive: the forward is one GEMM with the bias added into its
 output buffer, the backward three GEMMs (dx = g W, dW = g^T x, db = sum of g over every
@@ -10,13 +9,11 @@ from __future__ import annotations
 from ember.autograd import Function
 from ember.backend import xp
 from ember.errors import shape_error
-from ember.ops.activation import softmax
-from ember.ops.index import masked_fill
 from ember.ops.linalg import matmul
 from ember.ops.reduce import sum as _sum
-from ember.ops.shape import permute, reshape, transpose
+from ember.ops.shape import permute, reshape
 
-__all__ = ["bilinear", "linear", "scaled_dot_product_attention"]
+__all__ = ["bilinear", "linear"]
 
 
 class Linear(Function):
@@ -87,37 +84,3 @@ def bilinear(input1, input2, weight, bias=None):
     if bias is not None:
         out = out + bias
     return reshape(out, *lead, out_f)
-
-
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
-                                 is_causal=False, scale=None, enable_gqa=False):
-    """``softmax(query @ key^T * scale + mask) @ value``, composed from primitives.
-
-    Args:
-        query: (*, L, E); key: (*, S, E); value: (*, S, Ev).
-        attn_mask: a bool mask (True = may attend) or a float mask added to the scores,
-            broadcast to (*, L, S).
-        dropout_p: dropout on the attention weights (always applied when > 0, as in PyTorch).
-        is_causal: position i attends to positions <= i only (no ``attn_mask`` then).
-        scale: defaults to 1 / sqrt(E).
-
-    Shape: output (*, L, Ev).
-    """
-    if is_causal and attn_mask is not None:
-        raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal, not both")
-    n_q, n_k, dim = query.shape[-2], key.shape[-2], query.shape[-1]
-    scores = matmul(query, transpose(key, -2, -1)) * (dim ** -0.5 if scale is None else scale)
-    if is_causal:
-        attn_mask = xp.tril(xp.ones((n_q, n_k), dtype=bool))
-    if attn_mask is not None:
-        if attn_mask.dtype == xp.bool_:
-            allowed = attn_mask.array if hasattr(attn_mask, "array") else attn_mask
-            scores = masked_fill(scores, ~allowed, float("-inf"))
-        else:
-            scores = scores + attn_mask
-    weights = softmax(scores, dim=-1)
-    if dropout_p > 0.0:
-        from ember.nn.functional.dropout import dropout
-
-        weights = dropout(weights, dropout_p, training=True)
-    return matmul(weights, value)
