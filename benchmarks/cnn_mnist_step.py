@@ -8,19 +8,27 @@ PyTorch (2 threads) run the same weights in the same process, their repeats inte
 median of repeats after warm-up, Ember's min and max printed beside it.
 
 Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/cnn_mnist_step.py``
-(the two variables slow NumPy's BLAS on this machine; see WORKLOADS.md).
+(the two variables slow NumPy's BLAS on this machine; see WORKLOADS.md). The first lines
+printed say whether OpenBLAS's idle spin was shortened (it is when this script imports
+Ember before anything imports NumPy).
 """
 from __future__ import annotations
 
+import importlib
 import os
 import statistics
 import sys
 import time
 
-import numpy as np
-
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``ember`` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# Ember before NumPy, as a script that starts with ``import ember`` would: ember.backend
+# then sets OpenBLAS's idle-spin default before OpenBLAS loads (see
+# ``ember.backend.shorten_openblas_spin``).
+importlib.import_module("ember.backend")
+
+import numpy as np  # noqa: E402
 
 from benchmarks.common import Row, load_torch  # noqa: E402
 
@@ -161,4 +169,5 @@ if __name__ == "__main__":
                              "workload's rule; 1 gives steadier figures on a busy machine)")
     threads = parser.parse_args().threads
     print("BLAS:", blas_info())
+    print("OPENBLAS_THREAD_TIMEOUT:", os.environ.get("OPENBLAS_THREAD_TIMEOUT", "(unset)"))
     print_rows(run(threads))
