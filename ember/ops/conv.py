@@ -304,8 +304,10 @@ class Conv(Function):
         rows = rows.reshape(groups, og, -1)
         gw = gb = gx = None
         if self.needs_input_grad(1) or (self.has_bias and self.needs_input_grad(2)):
-            # [dW | db] = dY @ [cols; 1]^T
-            gwb = xp.matmul(rows, cols.swapaxes(-1, -2))
+            # [dW | db] = dY @ [cols; 1]^T, computed as ([cols; 1] @ dY^T)^T: OpenBLAS is
+            # faster with the long N*Ho*Wo reduction on this side (conv2 of cnn_mnist,
+            # (64, 25088) x (25088, 289): 6.3 ms instead of 8.1 ms)
+            gwb = xp.matmul(cols, rows.swapaxes(-1, -2)).swapaxes(-1, -2)
             gw = gwb[..., :k].reshape(self.w_shape)
             if self.has_bias:
                 gb = gwb[..., k].reshape(-1)
