@@ -19,6 +19,7 @@ about 100,000 floats the hand-off to the worker (about 20 us) costs more than it
 """
 from __future__ import annotations
 
+import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -35,6 +36,7 @@ def _threads_from_env() -> int:
 
 NUM_THREADS = _threads_from_env()
 MIN_SIZE = 1 << 17
+PIECES_PER_THREAD = 4
 _pool, _pool_workers = None, 0
 
 
@@ -82,11 +84,22 @@ def parallel_chunks(fn, *arrays, axis=None, min_size=None):
     if threads < 2 or first.size < (MIN_SIZE if min_size is None else min_size):
         fn(*arrays)
         return
-    edges = [n * k // threads for k in range(threads + 1)]
+    # more pieces than threads, taken in turn from a shared counter: a thread slowed down
+    # (OpenBLAS's idle workers still spin for a moment after a GEMM) takes fewer of them
+    pieces = min(n, threads * PIECES_PER_THREAD)
+    edges = [n * k // pieces for k in range(pieces + 1)]
     bounds = list(zip(edges[:-1], edges[1:]))
     chunks = list(zip(*(_cut(a, ax, bounds) for a, ax in zip(arrays, axes))))
+    order = itertools.count()
+
+    def drain():
+        for i in order:
+            if i >= pieces:
+                return
+            fn(*chunks[i])
+
     pool = _executor()
-    futures = [pool.submit(fn, *c) for c in chunks[1:]]
-    fn(*chunks[0])
+    futures = [pool.submit(drain) for _ in range(threads - 1)]
+    drain()
     for f in futures:
         f.result()
