@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -38,6 +39,7 @@ NUM_THREADS = _threads_from_env()
 MIN_SIZE = 1 << 17
 PIECES_PER_THREAD = 4
 _pool, _pool_workers = None, 0
+_inside = threading.local()
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -81,7 +83,10 @@ def parallel_chunks(fn, *arrays, axis=None, min_size=None):
     axes = axis if isinstance(axis, tuple) else (axis,) * len(arrays)
     n = first.shape[axes[0]] if first.ndim else 0
     threads = min(NUM_THREADS, n)
-    if threads < 2 or first.size < (MIN_SIZE if min_size is None else min_size):
+    if (threads < 2 or first.size < (MIN_SIZE if min_size is None else min_size)
+            or getattr(_inside, "worker", False)):
+        # (a call from inside a piece runs inline: waiting on the pool from one of its own
+        # workers could deadlock)
         fn(*arrays)
         return
     # more pieces than threads, taken in turn from a shared counter: a thread slowed down
@@ -98,8 +103,12 @@ def parallel_chunks(fn, *arrays, axis=None, min_size=None):
                 return
             fn(*chunks[i])
 
+    def drain_in_worker():
+        _inside.worker = True
+        drain()
+
     pool = _executor()
-    futures = [pool.submit(drain) for _ in range(threads - 1)]
+    futures = [pool.submit(drain_in_worker) for _ in range(threads - 1)]
     drain()
     for f in futures:
         f.result()

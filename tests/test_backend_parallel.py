@@ -56,3 +56,13 @@ def test_errors_in_a_worker_are_raised(split_everything):
 
     with pytest.raises(RuntimeError, match="boom"):
         backend_parallel.parallel_chunks(fn, np.arange(6))
+
+
+def test_nested_calls_run_inline(split_everything):
+    out = np.zeros((8, 8), np.float32)
+
+    def outer(block):
+        backend_parallel.parallel_chunks(lambda b: b.__iadd__(1), block, axis=1)
+
+    backend_parallel.parallel_chunks(outer, out)
+    np.testing.assert_array_equal(out, 1)
