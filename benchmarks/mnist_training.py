@@ -57,5 +57,11 @@ def accuracy(lib, model, x_test, y_test, batch_size=1000):
     return correct / len(x_test)
 
 
+def copy_weights(torch_model, ember_model):
+    """Give ``ember_model`` the PyTorch model's weights, by state_dict key, through NumPy."""
+    ember_model.load_state_dict(
+        {k: v.detach().numpy().copy() for k, v in torch_model.state_dict().items()})
+
+
 def spread(times):
     return statistics.median(times), f"{min(times):.3g}..{max(times):.3g}"
