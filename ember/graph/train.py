@@ -13,6 +13,14 @@ dtype (``FlatGroup``), every variable becoming a view into it (an ``nn.Parameter
 sees one flat parameter with one flat gradient (the per-variable gradients are copied
 into its views), so Adam is a dozen array calls per step over the 235 K elements of the
 ``mlp_mnist`` model instead of a dozen per variable, and allocates nothing.
+
+The layout is chosen from the graph too: a 2-D variable that only ``Linear`` reads, as its
+weight, gets a column-major view (``linear_weights``), so that the forward GEMM
+``x @ W.T`` reads ``W.T`` as a row-major matrix, and ``Linear.backward`` returns dW in that
+same layout (its copy into the flat gradient stays contiguous); the values are the same to
+the bit. Measured on ``mlp_mnist``'s step (CPU time, medians, graph and eager interleaved):
+the graph step 3% faster than with row-major weights (1 BLAS thread 0.962..0.976, 2 threads
+0.960..0.990), graph/eager from 1.00 to 0.97.
 """
 from __future__ import annotations
 
@@ -23,6 +31,7 @@ from ember.graph.gradients import gradients
 from ember.graph.kernels import Kernel
 from ember.graph.tensor import Tensor
 from ember.graph.variables import trainable_variables
+from ember.nn.functional.linear import Linear
 from ember.nn.parameter import Parameter
 from ember.tensor import Tensor as TensorData
 
@@ -111,14 +120,16 @@ class AdamOptimizer(Optimizer):
 class FlatGroup:
     """Variables of one dtype laid out back to back in one contiguous array, ``flat``.
 
-    ``views[i]`` is variable ``i``'s value (a view into ``flat`` of its shape); ``split``
-    cuts any buffer of ``flat``'s size the same way, so that an optimizer can read the
-    per-variable gradients into its flat buffers.
+    ``views[i]`` is variable ``i``'s value (a view into ``flat`` of its shape), row-major,
+    or column-major where ``fortran[i]`` is true; ``split`` cuts any buffer of ``flat``'s
+    size the same way, so that an optimizer can read the per-variable gradients into its
+    flat buffers.
     """
 
-    def __init__(self, members, arrays):
+    def __init__(self, members, arrays, fortran):
         self.members = members  # indices of the variables (in the apply op's order)
         self.shapes = [a.shape for a in arrays]
+        self.fortran = fortran
         self.dtype = arrays[0].dtype
         self.bounds = []
         end = 0
@@ -131,7 +142,25 @@ class FlatGroup:
             view[...] = a
 
     def split(self, buf):
-        return [buf[a:b].reshape(shape) for (a, b), shape in zip(self.bounds, self.shapes)]
+        return [buf[a:b].reshape(shape[::-1]).T if f else buf[a:b].reshape(shape)
+                for (a, b), shape, f in zip(self.bounds, self.shapes, self.fortran)]
+
+
+def linear_weights(variables, arrays) -> set:
+    """Indices of the 2-D variables (values ``arrays``) that only ``Linear`` reads, each
+    time as its weight.
+
+    ``Linear``'s forward GEMM reads ``W.T``: a column-major W makes that a row-major
+    matrix, and its backward then returns dW column-major too (see ``Linear.backward``).
+    """
+    index = {id(v): i for i, (v, a) in enumerate(zip(variables, arrays)) if a.ndim == 2}
+    weights, other = set(), set()
+    for graph_op in variables[0].graph.operations:
+        for pos, t in enumerate(graph_op.inputs):
+            i = index.get(id(t))
+            if i is not None:
+                (weights if graph_op.op_class is Linear and pos == 1 else other).add(i)
+    return weights - other
 
 
 class ApplyGradients(Kernel):
@@ -175,12 +204,14 @@ class ApplyGradients(Kernel):
 
         def layout():
             arrays = [current(i) for i in range(len(variables))]
+            fortran = linear_weights(variables, arrays)
             by_dtype = {}
             for i, a in enumerate(arrays):
                 by_dtype.setdefault(a.dtype, []).append(i)
             groups = []
             for members in by_dtype.values():
-                group = FlatGroup(members, [arrays[i] for i in members])
+                group = FlatGroup(members, [arrays[i] for i in members],
+                                  [i in fortran for i in members])
                 for i, view in zip(members, group.views):
                     bind(i, view)
                 # one flat parameter, its flat gradient, and the eager rule over them

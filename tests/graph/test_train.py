@@ -248,3 +248,64 @@ def test_assigned_variables_and_mixed_dtypes_train_in_their_flat_groups():
         sess.run(train)
         np.testing.assert_array_equal(sess.run(w32), [1.0, 2.0])
         np.testing.assert_array_equal(sess.run(w64), [0.875])  # 1.5 -> 0.75 -> 1.75 -> 0.875
+
+
+def test_linear_weights_are_laid_out_column_major_and_stay_the_modules(tmp_path):
+    """A weight only ``Linear`` reads is a column-major view (its forward GEMM then reads
+    W.T row-major); training, the eager module and its state_dict see the same values."""
+    rng = np.random.default_rng(5)
+    xv = rng.random((6, 32, 12), dtype=np.float32)
+    yv = rng.integers(0, 3, (6, 32))
+    net, eager_net = _mlp(), _mlp()
+    opt = ember.optim.Adam(eager_net.parameters(), lr=1e-2)
+    x = tf.placeholder(tf.float32, shape=(None, 12))
+    t = tf.placeholder(tf.int64, shape=(None,))
+    logits = net(x)
+    loss = ember.nn.functional.cross_entropy(logits, t)
+    train = tf.train.AdamOptimizer(1e-2).minimize(loss)
+    with tf.Session() as sess:
+        for step in range(6):
+            sess.run(train, {x: xv[step], t: yv[step]})
+            e_loss = ember.nn.functional.cross_entropy(eager_net(ember.tensor(xv[step])),
+                                                       ember.tensor(yv[step]))
+            opt.zero_grad()
+            e_loss.backward()
+            opt.step()
+        for name, p in net.named_parameters():
+            column_major = p.array.ndim == 2
+            assert p.array.flags.f_contiguous and p.array.flags.c_contiguous != column_major
+            assert p.array.base is net[0].weight.array.base, name  # still one flat buffer
+        graph_out = sess.run(logits, {x: xv[0]})
+        eager_out = net(ember.tensor(xv[0])).detach().numpy()
+        np.testing.assert_array_equal(eager_out, graph_out)
+        state = net.state_dict()
+        for (key, value), p in zip(state.items(), eager_net.parameters()):
+            np.testing.assert_allclose(value.numpy(), p.detach().numpy(), rtol=1e-5,
+                                       atol=1e-7, err_msg=key)
+        # a copy of the state loads into a fresh module that computes the same outputs
+        fresh = _mlp(seed=9)
+        fresh.load_state_dict({k: v.numpy().copy() for k, v in state.items()})
+        np.testing.assert_array_equal(fresh(ember.tensor(xv[0])).detach().numpy(), graph_out)
+        # and eager training of the module itself goes on over the column-major views
+        net_opt = ember.optim.SGD(net.parameters(), lr=0.1)
+        ember.nn.functional.cross_entropy(net(ember.tensor(xv[1])),
+                                          ember.tensor(yv[1])).backward()
+        before = net[0].weight.detach().numpy().copy()
+        net_opt.step()
+        assert not np.array_equal(net[0].weight.detach().numpy(), before)
+
+
+def test_a_weight_read_outside_linear_keeps_the_row_major_layout():
+    lin = ember.nn.Linear(4, 3)
+    x = tf.placeholder(tf.float32, shape=(None, 4))
+    w = lin.weight * tf.constant(1.0)  # the weight is read by a Mul too
+    loss = (lin(x) ** 2).sum() + (w * w).sum()
+    train = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    xv = np.ones((2, 4), np.float32)
+    w0, b0 = lin.weight.detach().numpy().copy(), lin.bias.detach().numpy().copy()
+    with tf.Session() as sess:
+        sess.run(train, {x: xv})
+    assert lin.weight.array.flags.c_contiguous
+    y = xv @ w0.T + b0
+    np.testing.assert_allclose(lin.weight.detach().numpy(),
+                               w0 - 0.01 * (2 * y.T @ xv + 2 * w0), rtol=1e-6)

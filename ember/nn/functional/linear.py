@@ -38,7 +38,12 @@ class Linear(Function):
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
         if self.needs_input_grad(1):
             x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
-            gw = g2.T @ x2 if x.ndim != 1 else xp.outer(g, x)
+            if x.ndim == 1:
+                gw = xp.outer(g, x)
+            elif w.flags.f_contiguous and not w.flags.c_contiguous:
+                gw = (x2.T @ g2).T  # dW in W's own (column-major) layout: no copy to store it
+            else:
+                gw = g2.T @ x2
         if self.has_bias and self.needs_input_grad(2):
             gb = g2.sum(axis=0) if g.ndim != 1 else g
         return gx, gw, gb
