@@ -21,7 +21,8 @@ from ember.tensor import Tensor
 
 __all__ = [
     "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_",
-    "normal_", "ones_", "orthogonal_", "trunc_normal_", "uniform_", "xavier_normal_",
+    "normal_", "ones_", "orthogonal_", "reset_affine_", "trunc_normal_", "uniform_",
+    "xavier_normal_",
     "xavier_uniform_", "zeros_",
 ]
 
@@ -212,3 +213,13 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
         for d in range(min(per_group, shape[1])):
             a[(g * per_group + d, d) + centre] = 1
     return tensor
+
+
+def reset_affine_(weight: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's default for ``Linear`` and convolutions: ``kaiming_uniform_(a=sqrt(5))``
+    on the weight (U(-1/sqrt(fan_in), 1/sqrt(fan_in))), the same bound for the bias."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        uniform_(bias, -bound, bound)

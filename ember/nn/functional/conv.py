@@ -82,20 +82,28 @@ def resolve_padding(op: str, padding, kernel: tuple, stride: tuple, dilation: tu
     return tuple((p, p) for p in pads)
 
 
-def _conv(op, input, weight, bias, stride, padding, dilation, groups, nd):  # noqa: A002
+def _check_operands(op, input, weight, bias, groups, nd, weight_dims):  # noqa: A002
+    """Types, dtypes, ranks and ``groups`` of a (transposed) convolution's operands;
+    returns the input's and the weight's shapes."""
     if not isinstance(input, (Tensor, Symbolic)) or not isinstance(weight, (Tensor, Symbolic)):
         raise TypeError(f"{op}: input and weight must be Tensors, got "
                         f"{type(input).__name__} and {type(weight).__name__}")
     x_shape, w_shape = _shape(input), _shape(weight)
     _check_dtypes(op, input, weight, bias)
     if len(w_shape) != nd + 2:
-        raise shape_error(op, f"weight must be {nd + 2}-D (out_channels, in_channels/groups, "
+        raise shape_error(op, f"weight must be {nd + 2}-D ({weight_dims}, "
                           f"{'kernel' if nd == 1 else 'kH, kW'})", w_shape)
     if len(x_shape) not in (nd + 1, nd + 2):
         raise shape_error(op, f"expected {nd + 1}-D (unbatched) or {nd + 2}-D (batched) input",
                           x_shape)
     if not isinstance(groups, int) or groups < 1:
         raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    return x_shape, w_shape
+
+
+def _conv(op, input, weight, bias, stride, padding, dilation, groups, nd):  # noqa: A002
+    x_shape, w_shape = _check_operands(op, input, weight, bias, groups, nd,
+                                       "out_channels, in_channels/groups")
     kernel = w_shape[2:]
     stride = ntuple(stride, nd, op, "stride")
     dilation = ntuple(dilation, nd, op, "dilation")
@@ -155,19 +163,8 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
 
 def _conv_transpose(op, input, weight, bias, stride, padding, output_padding, groups,  # noqa: A002
                     dilation, nd):
-    if not isinstance(input, (Tensor, Symbolic)) or not isinstance(weight, (Tensor, Symbolic)):
-        raise TypeError(f"{op}: input and weight must be Tensors, got "
-                        f"{type(input).__name__} and {type(weight).__name__}")
-    x_shape, w_shape = _shape(input), _shape(weight)
-    _check_dtypes(op, input, weight, bias)
-    if len(w_shape) != nd + 2:
-        raise shape_error(op, f"weight must be {nd + 2}-D (in_channels, out_channels/groups, "
-                          f"{'kernel' if nd == 1 else 'kH, kW'})", w_shape)
-    if len(x_shape) not in (nd + 1, nd + 2):
-        raise shape_error(op, f"expected {nd + 1}-D (unbatched) or {nd + 2}-D (batched) input",
-                          x_shape)
-    if not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    x_shape, w_shape = _check_operands(op, input, weight, bias, groups, nd,
+                                       "in_channels, out_channels/groups")
     if isinstance(padding, str):
         raise ValueError(f"{op}: padding must be an int or a tuple of ints, got {padding!r} "
                          f"(string paddings are for convolutions only)")

@@ -5,8 +5,6 @@ is in ``ember.nn.functional.conv`` and ``ember.ops.conv``.
 """
 from __future__ import annotations
 
-import math
-
 from ember.backend import xp
 from ember.nn import init
 from ember.nn.functional.conv import (
@@ -79,11 +77,7 @@ class _ConvNd(Module):
 
     def reset_parameters(self) -> None:
         """PyTorch's default: weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        init.reset_affine_(self.weight, self.bias)
 
     def extra_repr(self) -> str:
         nd = self._nd
@@ -102,6 +96,14 @@ class _ConvNd(Module):
         if self.padding_mode != "zeros":
             s += f", padding_mode={self.padding_mode}"
         return s
+
+    def _conv_forward(self, conv, input):  # noqa: A002
+        """``conv`` (F.conv1d or F.conv2d) with this layer's weights and padding mode."""
+        if self.padding_mode != "zeros":
+            return conv(self._padded_input(input), self.weight, self.bias, self.stride, 0,
+                        self.dilation, self.groups)
+        return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                    self.groups)
 
     def _padded_input(self, input):  # noqa: A002
         """Apply a non-zero ``padding_mode`` explicitly; the conv then pads nothing."""
@@ -137,11 +139,7 @@ class Conv2d(_ConvNd):
                          groups, bias, padding_mode, device=device, dtype=dtype)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        if self.padding_mode != "zeros":
-            return conv2d(self._padded_input(input), self.weight, self.bias, self.stride, 0,
-                          self.dilation, self.groups)
-        return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                      self.groups)
+        return self._conv_forward(conv2d, input)
 
 
 class Conv1d(_ConvNd):
@@ -159,11 +157,7 @@ class Conv1d(_ConvNd):
                          groups, bias, padding_mode, device=device, dtype=dtype)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        if self.padding_mode != "zeros":
-            return conv1d(self._padded_input(input), self.weight, self.bias, self.stride, 0,
-                          self.dilation, self.groups)
-        return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                      self.groups)
+        return self._conv_forward(conv1d, input)
 
 
 class ConvTranspose2d(_ConvNd):
