@@ -73,8 +73,13 @@ class Tensor:
         from ember.creation import to_array
         from ember.dtypes import get_default_dtype
 
-        self.array = to_array([] if data is None else data,
-                              get_default_dtype() if dtype is None else dtype)
+        self._init_leaf(to_array([] if data is None else data,
+                                  get_default_dtype() if dtype is None else dtype),
+                        requires_grad)
+
+    def _init_leaf(self, array, requires_grad) -> None:
+        """Make ``self`` a fresh leaf holding ``array`` (what constructors share)."""
+        self.array = array
         self.grad = None
         self._ctx = None
         self._idx = 0

@@ -18,15 +18,7 @@ class Parameter(Tensor):
             array = data.array
         else:
             array = to_array([] if data is None else data)
-        self.array = array
-        self.grad = None
-        self._ctx = None
-        self._idx = 0
-        self._version = 0
-        self._hooks = None
-        self.requires_grad = False
-        if requires_grad:
-            self.requires_grad_(True)
+        self._init_leaf(array, requires_grad)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
