@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ember.autograd import Function
 from ember.backend import xp
+from ember.backend_parallel import parallel_chunks
 
 
 def _shifted(x, axis):
@@ -79,9 +80,17 @@ def log_softmax(input, dim=None, dtype=None):  # noqa: A002
 
 # ----------------------------------------------------------------------------- pointwise
 def stable_sigmoid(x):
-    """``1 / (1 + exp(-x))`` from ``exp(-|x|)``: no overflow for any ``x``."""
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1, e) / (1 + e)
+    """``1 / (1 + exp(-x))`` in place in one new array: four passes instead of seven.
+
+    Where ``exp(-x)`` overflows (x below -88.7 in float32) the result is 1 / inf = 0, as
+    in PyTorch (the true value is below float32's normal range), so the overflow warning
+    is silenced rather than avoided. Accurate relative to the result on both sides.
+    """
+    s = xp.negative(x, out=xp.empty_like(x))  # (an array even for 0-d input)
+    with xp.errstate(over="ignore"):
+        xp.exp(s, out=s)
+    s += 1
+    return xp.reciprocal(s, out=s)
 
 
 def stable_softplus(x):
@@ -190,12 +199,73 @@ def _rational(s, coefficients):
     return num
 
 
+# erf of float32 arrays: one branch-free rational, Eigen's generic_fast_erf_float (also
+# XLA's): erf(x) = x P(x^2) / Q(x^2) on x clamped to [-c, c]; its own error is below 4e-8.
+# Eigen takes c = erfinv(1 - 2^-23) = 3.8325 and selects sign(x) beyond; at c = 3.85 the
+# rational is 1 - 7e-9 and rounds to exactly 1.0f, so the clamp alone gives erf = +-1
+# there (and GELU of large negative x is exactly -0, as in PyTorch). Evaluated in float32,
+# its 22 roundings reach 3.4e-7 (5.7 ulp near x = 2.3); in float64 (over blocks of _BLOCK
+# elements, so that the float64 temporaries stay small) it is within 6e-8 of math.erf.
+# ember.erf forward + backward on (128, 1024) float32: 4.3 ms -> 0.66 ms (PyTorch 0.27).
+_ERF32_CLAMP = 3.85
+_ERF32_P = (1.128379143519084, 0.18520832239976145, 0.050955695062380861,
+            0.0034082910107109506, 0.00022905065861350646)  # odd: x (p0 + p1 x^2 + ...)
+_ERF32_Q = (1.0, 0.49746925110067538, 0.11098505178285362, 0.014070470171167667,
+            0.0010179625278914885, 0.000023547966471313185, -1.1791602954361697e-7)
+
+
+def _scaled_erf_coefficients(a):
+    """Clamp, P and Q of ``erf(a x)`` as a rational of ``x``: p_k a^(2k+1), q_k a^(2k)."""
+    return (_ERF32_CLAMP / a, tuple(p * a ** (2 * k + 1) for k, p in enumerate(_ERF32_P)),
+            tuple(q * a ** (2 * k) for k, q in enumerate(_ERF32_Q)))
+
+
+_ERF32 = _scaled_erf_coefficients(1.0)
+# Elements per block: exact GELU forward + backward on (32, 128, 1536) float32, two
+# threads, took 71 ms with blocks of 2**13 (per-call overhead), 31 with 2**15, 24 with
+# 2**17 and 29 with 2**18.
+_BLOCK = 1 << 17
+# Above this many elements the blocks are split over two threads (parallel_chunks): the
+# same GELU, 43 ms -> 24 ms; on (64, 8192), 3.3 ms -> 2.1 ms. At 2**17 elements the
+# hand-offs cost more than they save (1.1 ms split vs 0.77 ms inline).
+_PARALLEL_MIN = 1 << 18
+
+
+def _blockwise(kernel, *arrays):
+    """``kernel(*blocks)`` on consecutive blocks of the flattened ``arrays``, which have
+    one shape; outputs among them must be C-contiguous (their flat views are written)."""
+    flat = [a.reshape(-1) for a in arrays]
+
+    def run(*chunks):
+        n = chunks[0].size
+        for i in range(0, n, _BLOCK):
+            kernel(*(c[i:i + _BLOCK] for c in chunks))
+
+    parallel_chunks(run, *flat, min_size=_PARALLEL_MIN)
+
+
+def _erf_float32(x, out, coefficients=_ERF32):
+    """Write ``erf(a x)`` of the float32 block ``x`` into ``out`` (``coefficients`` from
+    ``_scaled_erf_coefficients(a)``), evaluated in float64."""
+    clamp, p, q = coefficients
+    z = xp.clip(x, -clamp, clamp, dtype=xp.float64)  # NaN stays NaN
+    s = z * z
+    num = _polynomial(s, p)
+    num *= z
+    xp.divide(num, _polynomial(s, q), out=out)
+
+
 def erf_array(x):
     """The error function of a float array, accurate to the array's precision.
 
-    fdlibm's piecewise rational approximations: relative error below 1e-16 in float64,
-    about one ulp in float32. Each element is evaluated by its own piece only.
+    float32: one rational (``_erf_float32``), within 6e-8 of the true value. Other
+    dtypes: fdlibm's piecewise rational approximations, relative error below 1e-16 in
+    float64; each element is evaluated by its own piece only.
     """
+    if x.dtype == xp.float32:
+        out = xp.empty(x.shape, x.dtype)
+        _blockwise(_erf_float32, x, out)
+        return out
     a = xp.abs(x)
     out = xp.empty_like(x)
     small = a < 0.84375
@@ -245,15 +315,48 @@ _SQRT_2_OVER_PI = 0.7978845608028654  # sqrt(2 / pi)
 _GELU_CUBIC = 0.044715
 
 
+_ERF32_HALF = _scaled_erf_coefficients(_SQRT_HALF)  # erf(x / sqrt 2)
+
+
+def _gelu_cdf_float32(x, cdf, y):
+    # Phi(x) = (1 + erf(x / sqrt 2)) / 2, y = x Phi(x)
+    _erf_float32(x, cdf, _ERF32_HALF)
+    cdf += 1
+    cdf *= 0.5
+    xp.multiply(x, cdf, out=y)
+
+
+def _gelu_grad(g, x, cdf, gx):
+    # d gelu = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi)
+    xp.multiply(x, x, out=gx)
+    gx *= -0.5
+    xp.exp(gx, out=gx)
+    gx *= x
+    gx *= _INV_SQRT_2PI
+    gx += cdf
+    gx *= g
+
+
 class Gelu(Function):
-    """``x * Phi(x)`` with ``Phi`` the standard normal CDF, exact (erf) or tanh-approximated."""
+    """``x * Phi(x)`` with ``Phi`` the standard normal CDF, exact (erf) or tanh-approximated.
+
+    Exact GELU keeps ``Phi(x)`` for backward and runs forward and backward block by block
+    (two threads on large arrays): float32 forward + backward on (128, 1024) went from
+    3.1 ms to 0.75 ms (PyTorch 0.2 ms), on (32, 128, 1536) from 169 ms to 23 ms (PyTorch 6).
+    """
 
     def forward(self, x, approximate="none"):
         self.x, self.approximate = x, approximate
         if approximate == "tanh":
             self.t = t = xp.tanh((x + x * x * x * _GELU_CUBIC) * _SQRT_2_OVER_PI)
             return x * (1 + t) * 0.5
-        self.cdf = cdf = (1 + erf_array(x * _SQRT_HALF)) * 0.5
+        if x.dtype == xp.float32:
+            self.cdf, y = xp.empty(x.shape, x.dtype), xp.empty(x.shape, x.dtype)
+            _blockwise(_gelu_cdf_float32, x, self.cdf, y)
+            return y
+        self.cdf = cdf = erf_array(x * _SQRT_HALF)
+        cdf += 1
+        cdf *= 0.5
         return x * cdf
 
     def backward(self, g):
@@ -263,8 +366,9 @@ class Gelu(Function):
             t = self.t
             inner = (1 + x * x * (3 * _GELU_CUBIC)) * _SQRT_2_OVER_PI
             return (g * ((1 + t) * 0.5 + x * (1 - t * t) * inner * 0.5),)
-        # d/dx = Phi(x) + x phi(x)
-        return (g * (self.cdf + x * xp.exp(x * x * -0.5) * _INV_SQRT_2PI),)
+        gx = xp.empty(x.shape, xp.result_type(g, x))
+        _blockwise(_gelu_grad, g, x, self.cdf, gx)
+        return (gx,)
 
 
 class Silu(Function):
@@ -274,9 +378,14 @@ class Silu(Function):
         return x * s
 
     def backward(self, g):
-        # d (x s) = s (1 + x (1 - s))
+        # d (x s) = s (1 + x (1 - s)), in place in one array
         s = self.s
-        return (g * s * (1 + self.x * (1 - s)),)
+        gx = xp.subtract(1, s, dtype=xp.result_type(g, s))
+        gx *= self.x
+        gx += 1
+        gx *= s
+        gx *= g
+        return (gx,)
 
 
 class Swish(Function):

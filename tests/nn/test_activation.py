@@ -156,6 +156,23 @@ def test_erf_float32_is_accurate_to_float32():
     assert np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1e-30)) < 4e-7
 
 
+def test_erf_float32_fast_path_is_within_2e7_of_math_erf():
+    # the single rational used for float32 (clamped, evaluated in float64): absolute error
+    # on a dense grid, exactly +-1 past the clamp, NaN kept, 0-d and strided inputs
+    from ember.ops.activation import erf_array
+
+    x = np.linspace(-6, 6, 1_200_001).astype(np.float32)
+    got = erf_array(x)
+    assert got.dtype == np.float32
+    ref = np.array([math.erf(v) for v in x.astype(np.float64)])
+    assert np.max(np.abs(got - ref)) < 2e-7
+    edges = np.array([np.nan, np.inf, -np.inf, 3.85, -4.0, 0.0], np.float32)
+    np.testing.assert_array_equal(erf_array(edges), [np.nan, 1, -1, 1, -1, 0])
+    assert float(erf_array(np.array(0.5, np.float32))) == pytest.approx(math.erf(0.5), abs=2e-7)
+    grid = x[:4000].reshape(40, 100)
+    np.testing.assert_array_equal(erf_array(grid.T), erf_array(grid).T)
+
+
 def test_gelu_exact_matches_torch_over_a_wide_range():
     x = np.linspace(-10, 10, 4001).astype(np.float32)
     e = F.gelu(ember.tensor(x)).numpy()
