@@ -11,6 +11,7 @@ from __future__ import annotations
 from ember.autograd import Function
 from ember.backend import xp
 from ember.backend_parallel import parallel_chunks
+from ember.ops.dims import normalize_dim
 
 
 def _shifted(x, axis):
@@ -52,10 +53,8 @@ def _dim(op, input, dim):  # noqa: A002
     nd = input.ndim
     if dim is None:  # PyTorch's legacy implicit choice
         dim = 0 if nd in (0, 1, 3) else 1
-    if not -max(nd, 1) <= dim < max(nd, 1):
-        raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
-                         f"[{-max(nd, 1)}, {max(nd, 1) - 1}], but got {dim})")
-    return dim % nd if nd else None
+    axis = normalize_dim(op, dim, max(nd, 1))
+    return axis if nd else None
 
 
 def _float(input, dtype):  # noqa: A002

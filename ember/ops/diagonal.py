@@ -10,6 +10,7 @@ from __future__ import annotations
 from ember.autograd import Function
 from ember.backend import xp
 from ember.errors import shape_error
+from ember.ops.dims import normalize_dim
 from ember.tensor import Tensor
 
 __all__ = ["diagonal", "diag_embed", "trace", "triu_indices", "tril_indices"]
@@ -18,11 +19,7 @@ __all__ = ["diagonal", "diag_embed", "trace", "triu_indices", "tril_indices"]
 def _plane(op, dim1, dim2, ndim, shape):
     if ndim < 2:
         raise shape_error(op, "needs at least 2 dimensions", shape)
-    for d in (dim1, dim2):
-        if not -ndim <= d < ndim:
-            raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
-                             f"[{-ndim}, {ndim - 1}], but got {d})")
-    a1, a2 = dim1 % ndim, dim2 % ndim
+    a1, a2 = normalize_dim(op, dim1, ndim), normalize_dim(op, dim2, ndim)
     if a1 == a2:
         raise ValueError(f"{op}: dim1 and dim2 cannot be the same dimension ({dim1})")
     return a1, a2

@@ -8,14 +8,8 @@ from __future__ import annotations
 from ember.autograd import Function
 from ember.backend import xp
 from ember.errors import shape_error
+from ember.ops.dims import normalize_dim
 from ember.tensor import Tensor
-
-
-def _axis(op, dim, ndim):
-    if not -ndim <= dim < ndim:
-        raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
-                         f"[{-ndim}, {ndim - 1}], but got {dim})")
-    return dim % ndim
 
 
 def _result_dtype(arrays):
@@ -38,7 +32,7 @@ class Cat(Function):
         # PyTorch skips 1-D empty tensors (a common "start from torch.tensor([])" idiom)
         self.keep = [a.ndim != 1 or a.size != 0 or ref.ndim == 1 for a in arrays]
         parts = [a for a, k in zip(arrays, self.keep) if k]
-        axis = _axis("cat", dim, ref.ndim)
+        axis = normalize_dim("cat", dim, ref.ndim)
         for a in parts:
             if a.ndim != ref.ndim or a.shape[:axis] + a.shape[axis + 1:] != (
                     ref.shape[:axis] + ref.shape[axis + 1:]):
@@ -60,7 +54,7 @@ class Stack(Function):
         if any(a.shape != arrays[0].shape for a in arrays):
             raise shape_error("stack", "expects each tensor to be equal size",
                               *(a.shape for a in arrays))
-        self.axis = _axis("stack", dim, arrays[0].ndim + 1)
+        self.axis = normalize_dim("stack", dim, arrays[0].ndim + 1)
         return xp.stack(arrays, axis=self.axis, dtype=_result_dtype(arrays))
 
     def backward(self, g):
@@ -73,7 +67,7 @@ class Split(Function):
     n_out = -1
 
     def forward(self, x, sizes, dim=0):
-        self.axis = axis = _axis("split", dim, max(x.ndim, 1))
+        self.axis = axis = normalize_dim("split", dim, max(x.ndim, 1))
         if x.ndim == 0 or sum(sizes) != x.shape[axis]:
             raise shape_error("split", f"split sizes {list(sizes)} must sum to the size of "
                               f"dimension {dim}", x.shape)
@@ -96,7 +90,7 @@ class Unbind(Function):
     n_out = -1
 
     def forward(self, x, dim=0):
-        self.axis = _axis("unbind", dim, max(x.ndim, 1))
+        self.axis = normalize_dim("unbind", dim, max(x.ndim, 1))
         if x.ndim == 0:
             raise shape_error("unbind", "cannot unbind a 0-d tensor", x.shape)
         self.n_out = x.shape[self.axis]

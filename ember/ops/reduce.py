@@ -13,6 +13,7 @@ from collections import namedtuple
 
 from ember.autograd import Function
 from ember.backend import xp
+from ember.ops.dims import normalize_dim
 
 
 def normalize_dims(op, dim, ndim):
@@ -22,12 +23,7 @@ def normalize_dims(op, dim, ndim):
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     out = []
     for d in dims:
-        if not -builtins.max(ndim, 1) <= d < builtins.max(ndim, 1):
-            raise IndexError(
-                f"{op}: Dimension out of range (expected to be in range of "
-                f"[{-builtins.max(ndim, 1)}, {builtins.max(ndim, 1) - 1}], but got {d})"
-            )
-        out.append(d % ndim if ndim else 0)
+        out.append(normalize_dim(op, d, builtins.max(ndim, 1)))
     return tuple(sorted(set(out))) if ndim else None  # a 0-d input: "all" dimensions
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ember.autograd import Function
 from ember.backend import xp
 from ember.errors import shape_error
+from ember.ops.dims import normalize_dim
 
 
 class Reshape(Function):
@@ -66,13 +67,6 @@ def t(input):  # noqa: A002
     return transpose(input, 0, -1) if input.ndim == 2 else input
 
 
-def _axis(op, dim, ndim):
-    if not -ndim <= dim < ndim:
-        raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
-                         f"[{-ndim}, {ndim - 1}], but got {dim})")
-    return dim % ndim
-
-
 class Regroup(Function):
     """Base of the ops whose output is a reshaped view: the gradient is reshaped back."""
 
@@ -85,7 +79,8 @@ class Flatten(Regroup):
         self.shape = x.shape
         if x.ndim == 0:
             return x.reshape(1)
-        a, b = _axis("flatten", start_dim, x.ndim), _axis("flatten", end_dim, x.ndim)
+        a = normalize_dim("flatten", start_dim, x.ndim)
+        b = normalize_dim("flatten", end_dim, x.ndim)
         if a > b:
             raise ValueError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
                              f"({end_dim}) (input shape {x.shape})")
@@ -98,14 +93,14 @@ class Squeeze(Regroup):
         if dim is None:
             return x.reshape(tuple(n for n in x.shape if n != 1))
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
-        axes = {_axis("squeeze", d, max(x.ndim, 1)) for d in dims}
+        axes = {normalize_dim("squeeze", d, max(x.ndim, 1)) for d in dims}
         return x.reshape(tuple(n for i, n in enumerate(x.shape) if not (i in axes and n == 1)))
 
 
 class Unsqueeze(Regroup):
     def forward(self, x, dim):
         self.shape = x.shape
-        return xp.expand_dims(x, _axis("unsqueeze", dim, x.ndim + 1))
+        return xp.expand_dims(x, normalize_dim("unsqueeze", dim, x.ndim + 1))
 
 
 class Expand(Function):
@@ -155,7 +150,7 @@ class RepeatInterleave(Function):
         if dim is None:
             x, axis = x.reshape(-1), 0
         else:
-            axis = _axis("repeat_interleave", dim, max(x.ndim, 1))
+            axis = normalize_dim("repeat_interleave", dim, max(x.ndim, 1))
             x = x.reshape(1) if x.ndim == 0 else x
         r = xp.asarray(repeats)
         n = x.shape[axis]
@@ -178,7 +173,7 @@ class RepeatInterleave(Function):
 
 class Flip(Function):
     def forward(self, x, dims):
-        self.axes = tuple(_axis("flip", d, max(x.ndim, 1)) for d in dims) if x.ndim else ()
+        self.axes = tuple(normalize_dim("flip", d, max(x.ndim, 1)) for d in dims) if x.ndim else ()
         return xp.flip(x, self.axes) if x.ndim else x.copy()
 
     def backward(self, g):
