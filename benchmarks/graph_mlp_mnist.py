@@ -5,7 +5,11 @@ of MNIST's shape. The eager step is ``net(x)``, ``cross_entropy``, ``backward``,
 ``optim.Adam.step``; the graph step is one ``sess.run([loss, train_op])`` of the same
 model built on placeholders (``ember.graph``). Milliseconds per step: the median of
 25 repeats of 20 steps each, min and max beside; PyTorch's eager step alongside. Each
-figure is given in wall time and in CPU time of the process (``time.process_time``): on a
+step written by hand in NumPy (no autograd, no dispatch: the same GEMMs in the graph's
+layout, the ReLUs in place, the weight gradients written by the GEMMs straight into one
+flat buffer, one flat Adam update) is timed beside them as the floor that any Python
+front end over NumPy can approach: how close the graph gets to it is what is left to
+gain. Each figure is given in wall time and in CPU time of the process (``time.process_time``): on a
 shared machine the wall time of a multithreaded BLAS swings with the other processes'
 load, while CPU time stays comparable between Ember's two modes (PyTorch's is left out
 there: its two threads' CPU time is not a step's duration).
@@ -96,6 +100,74 @@ def graph_step():
     return step
 
 
+def numpy_step():
+    """The step by hand in NumPy: the floor for a NumPy framework (see the docstring)."""
+    import math
+
+    x, y = _data()
+    rng = np.random.default_rng(0)
+    shapes = [(256, 784), (256,), (128, 256), (128,), (10, 128), (10,)]
+    sizes = [math.prod(s) for s in shapes]
+    flat, gflat = np.empty(sum(sizes), np.float32), np.zeros(sum(sizes), np.float32)
+    m, v, tmp = np.zeros_like(flat), np.zeros_like(flat), np.empty_like(flat)
+
+    def split(buf):  # 2-D weights column-major, as the graph lays them out
+        edges = np.cumsum([0] + sizes)
+        return [buf[a:b].reshape(s[::-1]).T if len(s) == 2 else buf[a:b]
+                for a, b, s in zip(edges[:-1], edges[1:], shapes)]
+
+    (w1, b1, w2, b2, w3, b3), grads = split(flat), split(gflat)
+    for p, s in zip((w1, b1, w2, b2, w3, b3), shapes):
+        bound = 1 / math.sqrt(s[-1] if len(s) == 2 else p.size)
+        p[...] = rng.uniform(-bound, bound, s)
+    gw1, gb1, gw2, gb2, gw3, gb3 = grads
+    rows = np.arange(BATCH)
+    t = [0]
+
+    def step(i):
+        k = i % len(x)
+        xb, yb = x[k], y[k]
+        h1 = xb @ w1.T
+        h1 += b1
+        np.maximum(h1, 0, out=h1)
+        h2 = h1 @ w2.T
+        h2 += b2
+        np.maximum(h2, 0, out=h2)
+        z = h2 @ w3.T
+        z += b3
+        z -= z.max(1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(1, keepdims=True)
+        z[rows, yb] -= 1
+        z /= BATCH
+        np.matmul(h2.T, z, out=gw3.T)
+        np.sum(z, 0, out=gb3)
+        d2 = z @ w3
+        d2 *= h2 > 0
+        np.matmul(h1.T, d2, out=gw2.T)
+        np.sum(d2, 0, out=gb2)
+        d1 = d2 @ w2
+        d1 *= h1 > 0
+        np.matmul(xb.T, d1, out=gw1.T)
+        np.sum(d1, 0, out=gb1)
+        t[0] += 1
+        np.subtract(gflat, m, out=tmp)
+        np.multiply(tmp, 0.1, out=tmp)
+        np.add(m, tmp, out=m)
+        np.multiply(v, 0.999, out=v)
+        np.multiply(gflat, gflat, out=tmp)
+        np.multiply(tmp, 0.001, out=tmp)
+        np.add(v, tmp, out=v)
+        np.sqrt(v, out=tmp)
+        np.divide(tmp, math.sqrt(1 - 0.999 ** t[0]), out=tmp)
+        np.add(tmp, 1e-8, out=tmp)
+        np.divide(m, tmp, out=tmp)
+        np.multiply(tmp, 1e-3 / (1 - 0.9 ** t[0]), out=tmp)
+        np.subtract(flat, tmp, out=flat)
+
+    return step
+
+
 def torch_step():
     torch = load_torch()
     if torch is None:
@@ -140,11 +212,12 @@ def _spread(times):
 
 
 def run(repeats: int = REPEATS) -> list[Row]:
-    steps = [eager_step(), graph_step(), torch_step()]
+    steps = [eager_step(), graph_step(), numpy_step(), torch_step()]
     wall, cpu = _time([s for s in steps if s is not None], repeats)
     eager, eager_spread = _spread(wall[0])
     graph, graph_spread = _spread(wall[1])
-    torch_med = statistics.median(wall[2]) if len(wall) > 2 else None
+    floor, floor_spread = _spread(wall[2])
+    torch_med = statistics.median(wall[3]) if len(wall) > 3 else None
     eager_cpu, eager_cpu_spread = _spread(cpu[0])
     graph_cpu, graph_cpu_spread = _spread(cpu[1])
     return [
@@ -152,7 +225,10 @@ def run(repeats: int = REPEATS) -> list[Row]:
             spread=eager_spread),
         Row("graph_mlp_mnist step: graph (vs PyTorch)", graph, torch_med, "ms",
             spread=graph_spread),
+        Row("graph_mlp_mnist step: NumPy by hand (vs PyTorch)", floor, torch_med, "ms",
+            spread=floor_spread),
         Row("graph_mlp_mnist step: graph / eager", graph / eager, None, "ratio"),
+        Row("graph_mlp_mnist step: graph / NumPy by hand", graph / floor, None, "ratio"),
         Row("graph_mlp_mnist step: eager, CPU time", eager_cpu, None, "CPU ms",
             spread=eager_cpu_spread),
         Row("graph_mlp_mnist step: graph, CPU time", graph_cpu, None, "CPU ms",

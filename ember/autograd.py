@@ -67,6 +67,11 @@ class Function:
     out_hooks = None  # {output index: [hooks]} from register_hook on non-leaf outputs
     captured = None  # [(output index, key)] that autograd.grad wants returned
     seq = -1  # creation order, set when recorded
+    # {input index: array}, optionally set by the caller before ``backward``: the op may
+    # write that input's gradient into the array and return it, instead of allocating
+    # one (a graph session hands its optimizer's flat gradient buffer this way). Ops that
+    # ignore it stay correct: the caller copies what they return.
+    grad_out = None
 
     def forward(self, *arrays, **attrs):
         raise NotImplementedError

@@ -94,6 +94,26 @@ def gradients(ys, xs, grad_ys=None, name: str = "gradients"):
     return [next(grads) if id(x) in reached else None for x in xs]
 
 
+def _direct_writes(plan, pairs, builder):
+    """``{saved index: [(input position, gradient tensor id)]}``: where a path op computes
+    the whole gradient of an x (``pairs`` holds (x's slot, its gradient tensor)): it is
+    that x's only consumer on the path, and the gradient is not fetched. Its backward may
+    then write the gradient straight into the buffer an optimizer registered for it
+    (``Session.grad_buffers``, see ``Function.grad_out``) instead of a new array."""
+    producers = {x: [] for x, _ in pairs}
+    for k, ins, _, wants in plan:
+        for pos, (slot, w) in enumerate(zip(ins, wants)):
+            if w and slot in producers:
+                producers[slot].append((k, pos))
+    direct = {}
+    for x, t in pairs:
+        found = producers.get(x, [])
+        if len(found) == 1 and id(t) not in builder.fetched and builder.canon(t) is t:
+            k, pos = found[0]
+            direct.setdefault(k, []).append((pos, id(t)))
+    return direct
+
+
 class Gradients(Kernel):
     """The gradients of ``ys`` (its inputs) with respect to ``xs`` (an attribute)."""
 
@@ -126,6 +146,10 @@ class Gradients(Kernel):
             plan.append((builder.keep(p), ins, builder.outputs(p), wants))
         plan.reverse()
         wanted = set(xs)
+        seeded_slots = {y for y, _ in seeds}
+        direct = _direct_writes(plan, [(x, t) for x, t in zip(xs, op.outputs)
+                                       if x not in seeded_slots], builder)
+        buffers = builder.session.grad_buffers
 
         def backward(vals, saved):
             grads, owned, found = {}, set(), {}
@@ -151,6 +175,10 @@ class Gradients(Kernel):
                     continue
                 fn = saved[k]
                 fn.parents = _parents(vals, ins, wants)
+                into = direct.get(k)
+                if into is not None and buffers:
+                    fn.grad_out = {pos: buffers[key] for pos, key in into
+                                   if key in buffers}
                 in_grads = fn.backward(*gs)
                 for slot, g, w in zip(ins, in_grads, wants):
                     if g is None or not w:

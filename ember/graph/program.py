@@ -55,6 +55,8 @@ class Program:
         self.stats = opt.stats
         self.ops = opt.ops
         self._alias, self._folded = opt.alias, opt.folded
+        # fetched values are handed to the caller: never a buffer that a later run reuses
+        self.fetched = {id(self.canon(t)) for t in targets if isinstance(t, Symbolic)}
         self._slots = {}
         self.template = []
         self._keep = {}

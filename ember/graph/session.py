@@ -36,6 +36,9 @@ class Session:
         self.graph = graph or get_default_graph()
         self.variables = {}  # Variable op -> its current array
         self.slots = {}  # optimizer state, per apply op
+        # gradient tensor id -> the buffer its optimizer reads it from: a backward may
+        # write the gradient there directly (``Function.grad_out``)
+        self.grad_buffers = {}
         self._programs = {}
         self._closed = False
 
@@ -44,6 +47,7 @@ class Session:
         """Free the Variables' values and compiled programs; the session can't run again."""
         self.variables.clear()
         self.slots.clear()
+        self.grad_buffers.clear()
         self._programs.clear()
         self._closed = True
 

@@ -187,6 +187,7 @@ class ApplyGradients(Kernel):
         # that runs this op (different fetches, say) updates the same state
         shared = builder.session.slots.setdefault(id(op), {})
         step_var = op.attrs["global_step"]
+        grad_tensors = op.inputs[:len(variables)]
 
         def current(i):
             param = params[i]
@@ -219,8 +220,11 @@ class ApplyGradients(Kernel):
                 grad = xp.empty_like(group.flat)
                 param.grad = TensorData._wrap(grad)
                 eager = optimizer.eager_optimizer([param])
-                groups.append((group, [grad_slots[i] for i in members],
-                               (eager, group.split(grad))))
+                grad_views = group.split(grad)
+                for i, view in zip(members, grad_views):
+                    # from the next run on, backward may write this gradient in place
+                    builder.session.grad_buffers[id(grad_tensors[i])] = view
+                groups.append((group, [grad_slots[i] for i in members], (eager, grad_views)))
             return groups
 
         def rebind(groups):
@@ -251,7 +255,8 @@ class ApplyGradients(Kernel):
                 rebind(groups)
             for _group, group_slots, (eager, grad_views) in groups:
                 for s, view in zip(group_slots, grad_views):
-                    view[...] = vals[s]
+                    if vals[s] is not view:  # (not already written there by backward)
+                        view[...] = vals[s]
                 eager.param_groups[0]["lr"] = lr
                 eager.step()
             if step_var is not None:

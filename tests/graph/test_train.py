@@ -4,6 +4,7 @@ import pytest
 
 import ember
 import ember.graph as tf
+from ember.nn.functional.linear import Linear
 
 
 def _data(n=64, d=6, k=3, seed=0):
@@ -309,3 +310,46 @@ def test_a_weight_read_outside_linear_keeps_the_row_major_layout():
     y = xv @ w0.T + b0
     np.testing.assert_allclose(lin.weight.detach().numpy(),
                                w0 - 0.01 * (2 * y.T @ xv + 2 * w0), rtol=1e-6)
+
+
+def test_backward_writes_weight_gradients_into_the_optimizer_buffer(monkeypatch):
+    """From the second step on, Linear's backward writes dW and db straight into the flat
+    gradient buffer (no copy); a gradient also fetched is not aliased to that buffer."""
+    net = _mlp()
+    x = tf.placeholder(tf.float32, shape=(None, 12))
+    t = tf.placeholder(tf.int64, shape=(None,))
+    loss = ember.nn.functional.cross_entropy(net(x), t)
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    pairs = opt.compute_gradients(loss)
+    train = opt.apply_gradients(pairs)
+    rng = np.random.default_rng(6)
+    xv, yv = rng.random((3, 8, 12), dtype=np.float32), rng.integers(0, 3, (3, 8))
+    with tf.Session() as sess:
+        sess.run(train, {x: xv[0], t: yv[0]})
+        buffers = sess.grad_buffers
+        assert {id(g) for g, _ in pairs} == set(buffers)
+        flat_grad = next(iter(buffers.values())).base
+        calls = []
+        real = Linear.backward
+
+        def spy(self, g):
+            calls.append(self.grad_out)
+            return real(self, g)
+
+        expected = sess.run([g for g, _ in pairs], {x: xv[1], t: yv[1]})
+        monkeypatch.setattr(Linear, "backward", spy)
+        sess.run(train, {x: xv[1], t: yv[1]})
+        monkeypatch.undo()
+        assert len(calls) == len(net) // 2 + 1 and all(set(c) == {1, 2} for c in calls)
+        for c in calls:
+            assert all(np.shares_memory(a, flat_grad) for a in c.values())
+        # the buffer holds that step's gradients: the ones a fetch computed before it
+        for (g, _), value in zip(pairs, expected):
+            np.testing.assert_array_equal(buffers[id(g)], value)
+        # fetched together with the update, a gradient is a value of its own
+        g0 = pairs[0][0]
+        first, _ = sess.run([g0, train], {x: xv[2], t: yv[2]})
+        kept = first.copy()
+        assert not np.shares_memory(first, flat_grad)
+        sess.run(train, {x: xv[0], t: yv[0]})
+        np.testing.assert_array_equal(first, kept)

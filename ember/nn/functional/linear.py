@@ -33,20 +33,42 @@ class Linear(Function):
     def backward(self, g):
         x, w = self.x, self.w
         gx = gw = gb = None
+        outs = self.grad_out or {}
         if self.needs_input_grad(0):
             gx = g @ w
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
         if self.needs_input_grad(1):
             x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
+            out = _target(outs.get(1), w.shape, xp.result_type(g2, x2))
             if x.ndim == 1:
                 gw = xp.outer(g, x)
+            elif out is not None:  # straight into the caller's buffer, in its layout
+                if out.flags.c_contiguous:
+                    gw = xp.matmul(g2.T, x2, out=out)
+                else:
+                    gw = xp.matmul(x2.T, g2, out=out.T).T
             elif w.flags.f_contiguous and not w.flags.c_contiguous:
                 gw = (x2.T @ g2).T  # dW in W's own (column-major) layout: no copy to store it
             else:
                 gw = g2.T @ x2
         if self.has_bias and self.needs_input_grad(2):
-            gb = g2.sum(axis=0) if g.ndim != 1 else g
+            out = _target(outs.get(2), (g2.shape[1],), g2.dtype)
+            if g.ndim == 1:
+                gb = g
+            elif out is not None:
+                gb = xp.sum(g2, axis=0, out=out)
+            else:
+                gb = g2.sum(axis=0)
         return gx, gw, gb
+
+
+def _target(out, shape, dtype):
+    """``out`` (a ``grad_out`` buffer) if a result of ``shape`` and ``dtype`` can be
+    written into it (row- or column-major), else None."""
+    if out is None or out.shape != shape or out.dtype != dtype or not (
+            out.flags.c_contiguous or out.flags.f_contiguous):
+        return None
+    return out
 
 
 def linear(input, weight, bias=None):  # noqa: A002
