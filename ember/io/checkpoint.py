@@ -8,7 +8,8 @@ Layout of the file:
 - metadata (str -> JSON text): ``format``, ``epoch``, ``extra``, ``rng`` (the state of
   Ember's default generator and of any named generators, e.g. a DataLoader's),
   ``optimizer.param_groups`` (hyperparameters), ``optimizer.state_json``,
-  ``scheduler`` (an lr scheduler's ``state_dict``).
+  ``scheduler`` (an lr scheduler's ``state_dict``), ``callbacks`` (the training
+  callbacks' states, their arrays as tensors ``callbacks.<name>.<key>...``).
 
 Restoring all of it makes a resumed run repeat an uninterrupted one exactly: the shuffling
 of the next epochs and the dropout masks come from the restored generators.
@@ -77,9 +78,28 @@ def _optimizer_entries(optimizer, fn: str) -> tuple[dict, dict]:
     return arrays, meta
 
 
+def _pack(value, prefix: str, arrays: dict):
+    """``value`` as JSON-able data, its arrays moved to ``arrays`` under dotted keys."""
+    if isinstance(value, (np.ndarray, Tensor)):
+        arrays[prefix] = to_numpy(value.array) if isinstance(value, Tensor) else value
+        return {"__array__": prefix}
+    if isinstance(value, Mapping):
+        return {str(k): _pack(v, f"{prefix}.{k}", arrays) for k, v in value.items()}
+    return value
+
+
+def _unpack(value, arrays: dict):
+    if isinstance(value, dict):
+        if set(value) == {"__array__"}:
+            return arrays[value["__array__"]]
+        return {k: _unpack(v, arrays) for k, v in value.items()}
+    return value
+
+
 def save_checkpoint(path: str | os.PathLike, model, optimizer=None, epoch: int | None = None,
                     extra: Mapping | None = None, scheduler=None,
-                    generators: Mapping | None = None) -> None:
+                    generators: Mapping | None = None,
+                    callbacks: Mapping | None = None) -> None:
     """Write a training checkpoint to ``path`` atomically.
 
     Args:
@@ -90,6 +110,8 @@ def save_checkpoint(path: str | os.PathLike, model, optimizer=None, epoch: int |
         scheduler: an lr scheduler with ``state_dict()`` (JSON-serialisable), optional.
         generators: ``ember.Generator`` objects by name (e.g. a DataLoader's), saved with
             the default generator, which is always saved.
+        callbacks: states by name (a callback's ``state_dict()``: JSON-serialisable
+            values, NumPy arrays and dicts of them), given back by ``load_checkpoint``.
     """
     fn = "save_checkpoint"
     tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
@@ -104,6 +126,11 @@ def save_checkpoint(path: str | os.PathLike, model, optimizer=None, epoch: int |
         meta.update(opt_meta)
     if scheduler is not None:
         meta["scheduler"] = _json(scheduler.state_dict(), fn, "the scheduler's state_dict")
+    if callbacks:
+        arrays = {}
+        meta["callbacks"] = _json(_pack(dict(callbacks), "callbacks", arrays), fn,
+                                  "the callbacks' states")
+        tensors.update(arrays)
     atomic_write_bytes(path, serialize(tensors, meta, fn))
 
 
@@ -153,7 +180,7 @@ def load_checkpoint(path: str | os.PathLike, model, optimizer=None, scheduler=No
     missing/unexpected keys or the shapes that differ. With ``restore_rng`` the default
     generator (and the named ``generators``) continue where the saved run was.
 
-    Returns ``{"epoch": ..., "extra": ..., "metadata": ...}``.
+    Returns ``{"epoch": ..., "extra": ..., "callbacks": {name: state}, "metadata": ...}``.
     """
     fn = "load_checkpoint"
     source = repr(os.fspath(path))
@@ -183,5 +210,6 @@ def load_checkpoint(path: str | os.PathLike, model, optimizer=None, scheduler=No
         _set_generator_state(ember_random.default_generator, rng["default"])
         for name, gen in (generators or {}).items():
             _set_generator_state(gen, rng["named"][name])
+    callbacks = _unpack(json.loads(meta["callbacks"]), arrays) if "callbacks" in meta else {}
     return {"epoch": json.loads(meta["epoch"]), "extra": json.loads(meta["extra"]),
-            "metadata": meta}
+            "callbacks": callbacks, "metadata": meta}

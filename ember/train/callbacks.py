@@ -22,6 +22,7 @@ class Callback:
     """Base class; every hook does nothing."""
 
     trainer = None
+    runs_last = False  # hooks run after the other callbacks' (ModelCheckpoint)
 
     def set_trainer(self, trainer) -> None:
         self.trainer = trainer
@@ -33,6 +34,14 @@ class Callback:
     @property
     def optimizer(self):
         return self.trainer.optimizer
+
+    def state_dict(self) -> dict:
+        """What a training checkpoint keeps of this callback, so that a resumed run goes on
+        as an uninterrupted one would (JSON values, NumPy arrays, dicts of them)."""
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Take back ``state_dict()``'s state (called after ``on_train_begin``)."""
 
     def on_train_begin(self, logs=None): ...
     def on_train_end(self, logs=None): ...
@@ -57,8 +66,26 @@ class CallbackList:
                 raise TypeError(f"fit: callbacks must be ember.train.Callback objects, got "
                                 f"{type(cb).__name__}")
             cb.set_trainer(trainer)
-        self._active = {h: [getattr(cb, h) for cb in self.callbacks
+        ordered = sorted(self.callbacks, key=lambda cb: cb.runs_last)  # stable
+        self._active = {h: [getattr(cb, h) for cb in ordered
                             if getattr(type(cb), h) is not getattr(Callback, h)] for h in HOOKS}
+
+    def named(self) -> dict:
+        """The callbacks by name: the class name, ``#2``, ``#3``... for repeats."""
+        out, seen = {}, {}
+        for cb in self.callbacks:
+            name = type(cb).__name__
+            seen[name] = seen.get(name, 0) + 1
+            out[name if seen[name] == 1 else f"{name}#{seen[name]}"] = cb
+        return out
+
+    def state_dict(self) -> dict:
+        return {name: s for name, cb in self.named().items() if (s := cb.state_dict())}
+
+    def load_state_dict(self, states: dict) -> None:
+        for name, cb in self.named().items():
+            if name in states:
+                cb.load_state_dict(states[name])
 
     def call(self, hook: str, *args) -> None:
         for method in self._active[hook]:
@@ -127,6 +154,17 @@ class EarlyStopping(Callback):
         self.best_epoch = None
         self.best_weights = None
 
+    def state_dict(self) -> dict:
+        state = {"wait": self.wait, "best": self.best, "best_epoch": self.best_epoch}
+        if self.best_weights is not None:
+            state["best_weights"] = self.best_weights
+        return state
+
+    def load_state_dict(self, state: dict) -> None:
+        self.wait, self.best = int(state["wait"]), float(state["best"])
+        self.best_epoch = state["best_epoch"]
+        self.best_weights = state.get("best_weights")
+
     def on_epoch_end(self, epoch, logs=None):
         if epoch < self.start_from_epoch:
             return
@@ -165,8 +203,12 @@ class ModelCheckpoint(Callback):
         save_weights_only: only the weights (``ember.io.save_model``); otherwise a
             checkpoint with the optimizer, the epoch, the history, any lr scheduler and
             the RNG states (``ember.io.save_checkpoint``), which ``fit(resume_from=...)``
-            continues exactly.
+            continues exactly, with the state of every callback (EarlyStopping's patience
+            count and best score...). Its hooks run after the other callbacks', so that
+            the state it saves is the one they reached at the end of the epoch.
     """
+
+    runs_last = True
 
     def __init__(self, filepath: str, monitor: str = "val_loss", save_best_only: bool = False,
                  save_weights_only: bool = False, mode: str = "auto", verbose: int = 0):
@@ -176,6 +218,12 @@ class ModelCheckpoint(Callback):
         self.verbose = verbose
         self.best = math.inf if self.mode == "min" else -math.inf
         self.last_path = None
+
+    def state_dict(self) -> dict:
+        return {"best": self.best}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.best = float(state["best"])
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -204,7 +252,8 @@ class ModelCheckpoint(Callback):
         t = self.trainer
         io.save_checkpoint(path, self.model, self.optimizer, epoch=epochs_done,
                            extra={"history": t.history.to_dict(), "global_step": t.global_step},
-                           scheduler=t.lr_scheduler(), generators=t.generators())
+                           scheduler=t.lr_scheduler(), generators=t.generators(),
+                           callbacks=t.callbacks.state_dict())
 
 
 class LearningRateScheduler(Callback):

@@ -143,6 +143,7 @@ class Trainer:
         if "history" in extra:
             self.history = History.from_dict(extra["history"])
         self.global_step = extra.get("global_step", 0)
+        self._resumed_callbacks = info["callbacks"]  # applied after on_train_begin
         return int(info["epoch"] or 0)
 
     def fit(self, train_data, val_data=None, epochs: int = 1, batch_size: int | None = None,
@@ -165,6 +166,8 @@ class Trainer:
         self.stop_training = False
         cbs = self.callbacks
         cbs.call("on_train_begin", {})
+        if resume_from is not None:
+            cbs.load_state_dict(self._resumed_callbacks)
         epoch_logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             epoch_logs = self._train_epoch(epoch, progress, cbs, fn)

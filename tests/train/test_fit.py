@@ -244,3 +244,41 @@ def test_epoch_metrics_are_over_the_whole_epoch():
                                                                 labels=[0, 1, 2]))
     assert scores["f1"] == pytest.approx(f1_score(y, logits.argmax(1), average="macro"))
     assert scores["share_of_class_0"] == pytest.approx(np.mean(y == 0))
+
+
+def _early_run(tmp_path, epochs, resume=None, kill_after=None):
+    """A run whose val_loss is scripted: EarlyStopping must stop after epoch 6 (best at 3,
+    patience 3), whether or not the run was killed and resumed in between."""
+    from ember.train import EarlyStopping
+
+    x, y = _data(48, seed=2)
+    ember.manual_seed(0)
+    model = _model()
+    scripted = [0.9, 0.8, 0.7, 0.75, 0.72, 0.71, 0.6, 0.5]
+
+    class Script(Callback):  # sets val_loss before EarlyStopping reads it
+        def on_epoch_end(self, epoch, logs=None):
+            logs["val_loss"] = scripted[epoch]
+            if kill_after is not None and epoch + 1 == kill_after:
+                self.trainer.stop_training = True
+
+    ckpt = ModelCheckpoint(str(tmp_path / "ckpt-{epoch}.safetensors"))
+    early = EarlyStopping(patience=3, restore_best_weights=True)
+    trainer = Trainer(model, nn.CrossEntropyLoss(), ember.optim.SGD(model.parameters(), lr=0.1),
+                      callbacks=[ckpt, Script(), early], verbose=0)
+    hist = trainer.fit((x, y), epochs=epochs, batch_size=16, resume_from=resume)
+    return hist, early, model
+
+
+def test_resume_keeps_early_stopping_patience_and_best_weights(tmp_path):
+    full, full_early, full_model = _early_run(tmp_path / "a", epochs=8)
+    assert full_early.stopped_epoch == 5 and full_early.best_epoch == 2
+    assert len(full.history["loss"]) == 6
+    _early_run(tmp_path / "b", epochs=8, kill_after=5)  # killed during the patience count
+    resumed, early, model = _early_run(tmp_path / "b", epochs=8,
+                                       resume=tmp_path / "b" / "ckpt-5.safetensors")
+    # a fresh EarlyStopping would have waited until epoch 8; the restored one stops at 6
+    assert early.stopped_epoch == 5 and early.best_epoch == 2 and early.best == 0.7
+    assert len(resumed.history["loss"]) == 6
+    for (k, a), b in zip(full_model.state_dict().items(), model.state_dict().values()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=k)  # epoch 3's weights
