@@ -50,6 +50,28 @@ def repeat(fn, repeats: int, warmup: int = 1):
     return statistics.median(times), min(times), max(times)
 
 
+def interleaved(fns, repeats: int, warmup: int = 1, settle: int = 0):
+    """Time each of ``fns`` ``repeats`` times, alternating between them, so that a shared,
+    noisy machine slows them alike; (median, min, max) seconds for each.
+
+    ``settle`` untimed calls precede each timed one: for short ops, they wake the library's
+    own worker threads and bring its data back into the cache, which the other library's
+    call in between had taken, as in a model that runs its ops back to back.
+    """
+    for fn in fns:
+        for _ in range(warmup):
+            fn()
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, ts in zip(fns, times):
+            for _ in range(settle):
+                fn()
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return [(statistics.median(ts), min(ts), max(ts)) for ts in times]
+
+
 def blas_info() -> str:
     import numpy  # noqa: F401  (loads the BLAS that threadpoolctl reports)
 

@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from ember.autograd import Function
 from ember.backend import xp
+from ember.backend_parallel import parallel_blocks
 from ember.errors import shape_error
+
+# Elements per block of rows in LayerNorm. Two Python threads pay for each hand-over of the
+# GIL (about 8 us between NumPy calls on this machine), so calls must be long; blocks of
+# 2**15 elements (L2-resident) ran slower on two threads than on one.
+_BLOCK = 1 << 18
 
 
 def _normalized_grad(gh, xhat, invstd, axes):
@@ -120,44 +126,95 @@ class BatchNorm(Function):
 class LayerNorm(Function):
     """Normalise over the last ``ndim`` dimensions, with an elementwise affine map.
 
-    Rows are (R, D) after a reshape; row reductions go through BLAS (``x @ ones``,
-    ``einsum``), about three times faster than ``mean(axis=1)`` on float32.
+    Rows are (R, D) after a reshape, processed in blocks of rows on two threads
+    (``parallel_blocks``); ``xhat`` lives in a block-sized scratch array only, so that
+    the passes over it read the cache and the one full-size array written is the output.
+    Forward keeps the per-row ``mean`` and ``rstd = 1 / sqrt(var + eps)``; backward
+    recomputes ``xhat`` block by block and applies one formula,
+
+        dx = rstd * (h - mean(h) - xhat * mean(h * xhat)),  h = g * w,
+
+    accumulating the weight and bias gradients as per-block partial column sums.
     """
 
     def forward(self, x, weight, bias, ndim=1, eps=1e-5):
-        lead = x.shape[:x.ndim - ndim]
-        d = x.size // max(1, _prod(lead)) if x.size else 0
-        x2 = x.reshape(-1, d)
-        mean = x2 @ xp.full(d, 1.0 / max(d, 1), x.dtype)
-        xc = x2 - mean[:, None]
-        var = xp.einsum("ij,ij->i", xc, xc) / d
-        self.invstd = invstd = (1.0 / xp.sqrt(var + eps))[:, None]
-        xc *= invstd
-        self.xhat = xhat = xc
+        d = _prod(x.shape[x.ndim - ndim:])
+        self.x = x2 = xp.ascontiguousarray(x).reshape(-1, d)
+        rows = x2.shape[0]
+        self.block = rb = _rows_per_block(rows, d)
+        self.mean = means = xp.empty(rows, x.dtype)
+        self.rstd = rstd = xp.empty(rows, x.dtype)
         self.w = None if weight is None else weight.reshape(d)
-        out = xhat if weight is None else xhat * self.w
-        if bias is not None:
-            out += bias.reshape(d)
+        w_rows = None if weight is None else _tile(self.w, rb)
+        b_rows = None if bias is None else _tile(bias.reshape(d), rb)
+        out = xp.empty_like(x2)
+        inv_d = 1.0 / max(d, 1)
+        mean_of = xp.full(d, inv_d, x.dtype)  # vecdot with it: row means (einsum holds the GIL)
+
+        def kernel(lo, hi, k):
+            xb, r, m, n = x2[lo:hi], rstd[lo:hi], means[lo:hi], hi - lo
+            xp.vecdot(xb, mean_of, out=m)
+            xhat = xp.subtract(xb, m[:, None], out=out[lo:hi] if b_rows is None and
+                               w_rows is None else None)
+            xp.vecdot(xhat, xhat, out=r)  # the biased variance, times d
+            r *= inv_d
+            r += eps
+            xp.sqrt(r, out=r)
+            xp.reciprocal(r, out=r)
+            xhat *= r[:, None]
+            if w_rows is not None:
+                xp.multiply(xhat, w_rows[:n], out=out[lo:hi])
+                if b_rows is not None:
+                    out[lo:hi] += b_rows[:n]
+            elif b_rows is not None:
+                xp.add(xhat, b_rows[:n], out=out[lo:hi])
+
+        parallel_blocks(kernel, rows, rb)
         return out.reshape(x.shape)
 
     def backward(self, g):
-        xhat, w = self.xhat, self.w
-        rows, d = xhat.shape
-        g2 = g.reshape(xhat.shape)
-        gx = gw = gb = None
-        if self.needs_input_grad(0):
-            gh = g2 if w is None else g2 * w
-            mean_g = gh @ xp.full(d, 1.0 / d, g.dtype)
-            mean_gx = xp.einsum("ij,ij->i", gh, xhat) / d
-            gx = gh - mean_g[:, None]
-            gx -= xhat * mean_gx[:, None]
-            gx *= self.invstd
-            gx = gx.reshape(g.shape)
-        if w is not None and self.needs_input_grad(1):
-            gw = xp.einsum("ij,ij->j", g2, xhat).reshape(self.parents[1].shape)
+        x2, means, rstd, w, rb = self.x, self.mean, self.rstd, self.w, self.block
+        rows, d = x2.shape
+        g2 = xp.ascontiguousarray(g).reshape(rows, d)
+        want_x = self.needs_input_grad(0)
+        want_w = w is not None and self.needs_input_grad(1)
+        gx = xp.empty_like(g2) if want_x else None
+        count = -(-rows // max(rb, 1))
+        gw_parts = xp.empty((count, d), g.dtype) if want_w else None
+        w_rows = None if w is None else _tile(w, rb)
+        mean_of = xp.full(d, 1.0 / max(d, 1), g.dtype)
+
+        def kernel(lo, hi, k):
+            gb, r = g2[lo:hi], rstd[lo:hi]
+            xc = xp.subtract(x2[lo:hi], means[lo:hi, None])  # x - mean: xhat / rstd
+            if want_w:  # sum_i g xhat = rstd @ (g xc): BLAS does the weighted column sum
+                xp.matmul(r, xp.multiply(gb, xc), out=gw_parts[k])
+            if not want_x:
+                return
+            # h = g w; dx = rstd (h - mean(h) - xhat mean(h xhat))
+            #             = rstd (h - mean(h)) - xc rstd^3 mean(h xc)
+            h = gx[lo:hi]
+            if w_rows is None:
+                xp.copyto(h, gb)
+            else:
+                xp.multiply(gb, w_rows[:hi - lo], out=h)
+            mean_h = xp.vecdot(h, mean_of)
+            k = xp.vecdot(h, xc, out=xp.empty_like(mean_h))
+            k *= mean_of[0]
+            k *= r * r * r
+            h -= mean_h[:, None]
+            h *= r[:, None]
+            xc *= k[:, None]
+            h -= xc
+
+        if rows and (want_x or want_w):
+            parallel_blocks(kernel, rows, rb)
+        gw = gb = None
+        if want_w:
+            gw = gw_parts.sum(axis=0).reshape(self.parents[1].shape)
         if self.needs_input_grad(2):
             gb = (xp.ones(rows, g.dtype) @ g2).reshape(self.parents[2].shape)
-        return gx, gw, gb
+        return None if gx is None else gx.reshape(g.shape), gw, gb
 
 
 class GroupNorm(Function):
@@ -195,6 +252,21 @@ class GroupNorm(Function):
         if self.needs_input_grad(2):
             gb = g.sum(axis=self.axes)
         return gx, gw, gb
+
+
+def _rows_per_block(rows, d):
+    """All the rows up to ``_BLOCK`` elements; above, an even number of blocks (equal shares
+    for the two threads) of at most ``_BLOCK`` elements."""
+    if rows * d <= _BLOCK:
+        return max(rows, 1)
+    blocks = 2 * -(-rows * d // (2 * _BLOCK))
+    return -(-rows // blocks)
+
+
+def _tile(v, rows):
+    """``v`` (D,) repeated as ``rows`` rows: a same-shape multiply or add runs as one flat
+    loop, about 1.5 times faster than broadcasting ``v`` along the rows."""
+    return xp.broadcast_to(v, (rows, v.shape[0])).copy()
 
 
 def _prod(sizes):

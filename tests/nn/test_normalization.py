@@ -141,6 +141,25 @@ def test_layernorm_parity(shape, normalized, affine):
     assert list(em.state_dict()) == list(tm.state_dict())
 
 
+@pytest.mark.parametrize("affine", [True, False])
+def test_layernorm_in_blocks_on_threads_matches_torch(monkeypatch, affine):
+    # many row blocks shared by three threads: the partial weight and bias gradients of
+    # every block must be summed once
+    from ember import backend_parallel
+    from ember.ops import normalization
+
+    monkeypatch.setattr(normalization, "_BLOCK", 7 * 5)
+    monkeypatch.setattr(backend_parallel, "MIN_SIZE", 0)
+    monkeypatch.setattr(backend_parallel, "NUM_THREADS", 3)
+    rng = np.random.default_rng(8)
+    tm = torch.nn.LayerNorm(5, elementwise_affine=affine)
+    em = nn.LayerNorm(5, elementwise_affine=affine)
+    if affine:
+        randomize_affine(em, tm, rng)
+    x = (rng.standard_normal((3, 29, 5)) * 2 + 3).astype(np.float32)
+    step(em, tm, x, rng.standard_normal(x.shape).astype(np.float32))
+
+
 def test_layernorm_without_bias():
     rng = np.random.default_rng(4)
     tm, em = torch.nn.LayerNorm(5, bias=False), nn.LayerNorm(5, bias=False)
