@@ -1,8 +1,7 @@
-"""Activation primitives: the softmax family, then the pointwise activations.
+"""Activation primitives: the pointwise activations, and the softmax family re-exported.
 
-``softmax`` and ``log_softmax`` are each one primitive instead of a chain of exp/sum/div:
-one pass less over the data and one stored array, on the hot path of every classifier and
-of attention. The pointwise activations of ``ember.nn.functional`` (relu6, leaky_relu,
+``softmax`` and ``log_softmax`` live in ``ember.ops.softmax_family``. The pointwise activations
+of ``ember.nn.functional`` (relu6, leaky_relu,
 elu/selu/celu, gelu, silu, swish, mish, softplus, hard*, softsign, prelu, step) follow,
 one small primitive each; ``relu``, ``sigmoid`` and ``tanh`` live in ``elementwise``.
 """
@@ -11,70 +10,7 @@ from __future__ import annotations
 from ember.autograd import Function
 from ember.backend import xp
 from ember.backend_parallel import parallel_chunks
-from ember.ops.dims import normalize_dim
-
-
-def _shifted(x, axis):
-    """``x - max(x)`` along ``axis``: exp never overflows (infinite maxima give 0)."""
-    m = x.max(axis=axis, keepdims=True)
-    if not xp.isfinite(m).all():
-        m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype)
-    return x - m
-
-
-class Softmax(Function):
-    def forward(self, x, dim):
-        self.axis = dim
-        e = xp.exp(_shifted(x, dim))
-        e /= e.sum(axis=dim, keepdims=True)
-        self.y = e
-        return e
-
-    def backward(self, g):
-        # dx = y * (g - sum(g * y))
-        y = self.y
-        gy = g * y
-        return (gy - y * gy.sum(axis=self.axis, keepdims=True),)
-
-
-class LogSoftmax(Function):
-    def forward(self, x, dim):
-        self.axis = dim
-        s = _shifted(x, dim)
-        self.y = y = s - xp.log(xp.exp(s).sum(axis=dim, keepdims=True))
-        return y
-
-    def backward(self, g):
-        # dx = g - softmax * sum(g)
-        return (g - xp.exp(self.y) * g.sum(axis=self.axis, keepdims=True),)
-
-
-def _dim(op, input, dim):  # noqa: A002
-    nd = input.ndim
-    if dim is None:  # PyTorch's legacy implicit choice
-        dim = 0 if nd in (0, 1, 3) else 1
-    axis = normalize_dim(op, dim, max(nd, 1))
-    return axis if nd else None
-
-
-def _float(input, dtype):  # noqa: A002
-    if dtype is not None:
-        return input.to(dtype)
-    if input.dtype.kind not in "fc":
-        raise TypeError(f"softmax: expected a floating point input, got {input.dtype}")
-    return input
-
-
-def softmax(input, dim=None, dtype=None):  # noqa: A002
-    """``exp(x) / sum(exp(x))`` along ``dim``."""
-    input = _float(input, dtype)
-    return Softmax.apply(input, dim=_dim("softmax", input, dim))
-
-
-def log_softmax(input, dim=None, dtype=None):  # noqa: A002
-    """``x - logsumexp(x)`` along ``dim``, accurate where softmax underflows."""
-    input = _float(input, dtype)
-    return LogSoftmax.apply(input, dim=_dim("log_softmax", input, dim))
+from ember.ops.softmax_family import LogSoftmax, Softmax, log_softmax, softmax  # noqa: F401
 
 
 # ----------------------------------------------------------------------------- pointwise
