@@ -23,6 +23,17 @@ from ember.errors import shape_error
 _BLOCK = 1 << 18
 
 
+def _affine(xhat, w, b):
+    """``xhat * w + b`` (either may be None) in a new array: ``xhat`` is kept for backward,
+    so the caller's output must not share it."""
+    if w is not None:
+        out = xhat * w
+        if b is not None:
+            out += b
+        return out
+    return xhat.copy() if b is None else xhat + b
+
+
 def _normalized_grad(gh, xhat, invstd, axes):
     """dL/dx from dL/dxhat (``gh``) when mean and variance were taken over ``axes``."""
     mean_g = gh.mean(axis=axes, keepdims=True)
@@ -72,7 +83,7 @@ class BatchNorm(Function):
             if running_var is not None:
                 running_var *= 1.0 - momentum
                 running_var += (momentum * count / (count - 1)) * var.reshape(c)
-            out = xhat if weight is None else xhat * self.w
+            out = _affine(xhat, self.w, None if bias is None else bias.reshape(bshape))
         else:
             if running_mean is None or running_var is None:
                 raise ValueError("batch_norm: running_mean and running_var are needed when "
@@ -89,8 +100,6 @@ class BatchNorm(Function):
             self.invstd = invstd
             return out
         self.invstd = invstd
-        if bias is not None:
-            out += bias.reshape(bshape)
         return out
 
     def backward(self, g):
@@ -219,9 +228,16 @@ class LayerNorm(Function):
 
 class GroupNorm(Function):
     """Normalise ``x`` (N, C, *) over each group of C / G channels and the spatial dims,
-    then apply a per-channel affine map."""
+    then apply a per-channel affine map.
 
-    def forward(self, x, weight, bias, num_groups=1, eps=1e-5):
+    With one group per channel this is instance normalisation, whose running statistics
+    (per group, shape (G,)) are updated in place when given: the mean over the batch of
+    the groups' means and unbiased variances, weighted by ``momentum``, as PyTorch's
+    ``instance_norm`` does.
+    """
+
+    def forward(self, x, weight, bias, running_mean=None, running_var=None, num_groups=1,
+                momentum=0.1, eps=1e-5):
         n, c = x.shape[0], x.shape[1]
         self.shape = x.shape
         xg = x.reshape(n, num_groups, -1)
@@ -231,13 +247,18 @@ class GroupNorm(Function):
         self.invstd = 1.0 / xp.sqrt(var + eps)
         xc *= self.invstd
         self.xhat = xhat = xc.reshape(x.shape)
+        if running_mean is not None:
+            running_mean *= 1.0 - momentum
+            running_mean += momentum * mean.reshape(n, num_groups).mean(axis=0)
+        if running_var is not None:
+            count = xg.shape[2]
+            running_var *= 1.0 - momentum
+            running_var += (momentum * count / max(count - 1, 1)) * var.reshape(
+                n, num_groups).mean(axis=0)
         bshape = (1, c) + (1,) * (x.ndim - 2)
         self.w = None if weight is None else weight.reshape(bshape)
         self.axes = (0,) + tuple(range(2, x.ndim))
-        out = xhat if weight is None else xhat * self.w
-        if bias is not None:
-            out += bias.reshape(bshape)
-        return out
+        return _affine(xhat, self.w, None if bias is None else bias.reshape(bshape))
 
     def backward(self, g):
         xhat, w = self.xhat, self.w
@@ -251,7 +272,7 @@ class GroupNorm(Function):
             gw = (g * xhat).sum(axis=self.axes)
         if self.needs_input_grad(2):
             gb = g.sum(axis=self.axes)
-        return gx, gw, gb
+        return gx, gw, gb, None, None
 
 
 def _rows_per_block(rows, d):
