@@ -156,10 +156,10 @@ def _scaled_erf_coefficients(a):
 
 
 _ERF32 = _scaled_erf_coefficients(1.0)
-# Elements per block: exact GELU forward + backward on (32, 128, 1536) float32, two
-# threads, took 71 ms with blocks of 2**13 (per-call overhead), 31 with 2**15, 24 with
-# 2**17 and 29 with 2**18.
-_BLOCK = 1 << 17
+# Elements per block. Two threads hand the GIL over at each NumPy call (about 8 us here),
+# so calls must be long: float32 exact GELU forward on (32, 64, 1536), two threads, took
+# 12 ms with blocks of 2**15, 7.8 with 2**16, 6.0 with 2**17 and 4.7 with 2**19.
+_BLOCK = 1 << 19
 # Above this many elements the blocks are split over two threads (parallel_chunks): the
 # same GELU, 43 ms -> 24 ms; on (64, 8192), 3.3 ms -> 2.1 ms. At 2**17 elements the
 # hand-offs cost more than they save (1.1 ms split vs 0.77 ms inline).
@@ -265,9 +265,9 @@ _GELU_P = (0.7978837732080384, 0.03633586646904317, -3.424262034804097e-05,
 
 
 def _gelu_cdf_float32(x, cdf, y):
-    # cdf = Phi(x) (kept for backward), y = x Phi(x)
+    # cdf = Phi(x) (kept for backward), y = x Phi(x); y holds x^2 until the end
     with xp.errstate(over="ignore"):  # |x| > 1e6: x P(x^2) overflows to +-inf, tanh to +-1
-        _polynomial(x * x, _GELU_P, out=cdf)
+        _polynomial(xp.multiply(x, x, out=y), _GELU_P, out=cdf)
         cdf *= x
     xp.tanh(cdf, out=cdf)
     cdf *= 0.5

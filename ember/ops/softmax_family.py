@@ -76,21 +76,23 @@ def _exp_rows(xb, t, e, unshifted=False):
     sums = xp.vecdot(e, xp.ones(d, e.dtype))
     far = ~(sums >= far_sum)  # also NaN (an infinite max) and 0 (a row of -inf)
     if far.any():  # redone with their own max
-        with xp.errstate(invalid="ignore"):  # -inf - (-inf) in a row of -inf: NaN
+        with xp.errstate(invalid="ignore", over="ignore"):  # rows of -inf, or with NaN
             own = _shifted(xb[far], 1)
+            e[far] = xp.exp(own)
+        sums[far] = e[far].sum(axis=1)
         if t is not None:
             if base is xb:
                 xp.copyto(t, xb)
                 base = t
             t[far] = own
-        e[far] = xp.exp(own)
-        sums[far] = e[far].sum(axis=1)
     return base, sums
 
 
 def _last_axis(x, axis):
-    """Whether softmax over ``axis`` of ``x`` takes the row-block path."""
-    return axis is not None and axis == x.ndim - 1 and x.size > 0 and x.dtype.kind == "f"
+    """Whether softmax over ``axis`` of ``x`` takes the row-block path (float32 and float64:
+    ``_UNSHIFTED`` assumes their range)."""
+    return (axis is not None and axis == x.ndim - 1 and x.size > 0
+            and x.dtype in (xp.float32, xp.float64))
 
 
 class Softmax(Function):
