@@ -11,8 +11,11 @@ the forward pass and the backward pass of a fixed random output gradient, with t
 LayerNorm's weight and bias learning too. float32, PyTorch on 2 threads, the same inputs
 and weights in both; Ember's and PyTorch's repeats are interleaved in one process (the
 machine is shared), each timed call preceded by an untimed one of the same library (its
-worker threads awake, its data in the cache, as between the ops of a model); each figure
-is the median of the repeats, Ember's min..max beside.
+worker threads awake, its data in the cache, as between the ops of a model); rounds during
+which other processes kept a core busy are left out when enough quiet ones come (PyTorch's
+two threads wait for each other, so such rounds time the neighbours: 8 ms instead of 1);
+each figure is the median of the repeats, Ember's min..max beside (with a note of the
+rounds left out).
 
 Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m benchmarks.run layers``.
 """
@@ -96,12 +99,14 @@ def run(repeats: int = REPEATS) -> list[Row]:
             t_op = make(torch)
             _same_weights(e_op, t_op, torch, rng)
             fns += _fns(torch, t_op, xs, gs)
-        stats = interleaved(fns, repeats, WARMUP, settle=1) + [None, None]
+        stats, note = interleaved(fns, repeats, WARMUP, settle=1, drop_busy=True)
+        stats += [None, None]
         label = f"{name} {'x'.join(map(str, shape))}"
+        note = f" ({note})" if note else ""
         for mode, e, t in (("fwd", stats[0], stats[2]), ("fwd+bwd", stats[1], stats[3])):
             med, lo, hi = (s * 1e3 for s in e)
             rows.append(Row(f"{label} {mode}", med, None if t is None else t[0] * 1e3, "ms",
-                            spread=f"{lo:.3g}..{hi:.3g}"))
+                            spread=f"{lo:.3g}..{hi:.3g}{note}"))
     return rows
 
 
