@@ -12,6 +12,8 @@ normalised elements:
 """
 from __future__ import annotations
 
+import math
+
 from ember.autograd import Function
 from ember.backend import xp
 from ember.backend_parallel import parallel_blocks
@@ -21,6 +23,9 @@ from ember.errors import shape_error
 # GIL (about 8 us between NumPy calls on this machine), so calls must be long; blocks of
 # 2**15 elements (L2-resident) ran slower on two threads than on one.
 _BLOCK = 1 << 18
+# Below this many elements LayerNorm runs on one thread: on (32, 64, 384) two threads were
+# no faster (0.84 vs 0.74 ms forward), on (128, 64, 256) they were (2.3 vs 3.4 ms).
+_PARALLEL_MIN = 1 << 20
 
 
 def _affine(xhat, w, b):
@@ -136,8 +141,8 @@ class LayerNorm(Function):
     """Normalise over the last ``ndim`` dimensions, with an elementwise affine map.
 
     Rows are (R, D) after a reshape, processed in blocks of rows on two threads
-    (``parallel_blocks``); ``xhat`` lives in a block-sized scratch array only, so that
-    the passes over it read the cache and the one full-size array written is the output.
+    (``parallel_blocks``); ``xhat`` is formed in the output block, the one full-size
+    array written, and the passes after the first read it from the cache.
     Forward keeps the per-row ``mean`` and ``rstd = 1 / sqrt(var + eps)``; backward
     recomputes ``xhat`` block by block and applies one formula,
 
@@ -163,22 +168,19 @@ class LayerNorm(Function):
         def kernel(lo, hi, k):
             xb, r, m, n = x2[lo:hi], rstd[lo:hi], means[lo:hi], hi - lo
             xp.vecdot(xb, mean_of, out=m)
-            xhat = xp.subtract(xb, m[:, None], out=out[lo:hi] if b_rows is None and
-                               w_rows is None else None)
-            xp.vecdot(xhat, xhat, out=r)  # the biased variance, times d
+            ob = xp.subtract(xb, m[:, None], out=out[lo:hi])  # xhat in the output block
+            xp.vecdot(ob, ob, out=r)  # the biased variance, times d
             r *= inv_d
             r += eps
             xp.sqrt(r, out=r)
             xp.reciprocal(r, out=r)
-            xhat *= r[:, None]
+            ob *= r[:, None]
             if w_rows is not None:
-                xp.multiply(xhat, w_rows[:n], out=out[lo:hi])
-                if b_rows is not None:
-                    out[lo:hi] += b_rows[:n]
-            elif b_rows is not None:
-                xp.add(xhat, b_rows[:n], out=out[lo:hi])
+                ob *= w_rows[:n]
+            if b_rows is not None:
+                ob += b_rows[:n]
 
-        parallel_blocks(kernel, rows, rb)
+        parallel_blocks(kernel, rows, rb, _min_blocks(x2))
         return out.reshape(x.shape)
 
     def backward(self, g):
@@ -217,7 +219,7 @@ class LayerNorm(Function):
             h -= xc
 
         if rows and (want_x or want_w):
-            parallel_blocks(kernel, rows, rb)
+            parallel_blocks(kernel, rows, rb, _min_blocks(x2))
         gw = gb = None
         if want_w:
             gw = gw_parts.sum(axis=0).reshape(self.parents[1].shape)
@@ -282,6 +284,11 @@ def _rows_per_block(rows, d):
         return max(rows, 1)
     blocks = 2 * -(-rows * d // (2 * _BLOCK))
     return -(-rows // blocks)
+
+
+def _min_blocks(x2):
+    """``parallel_blocks``'s threshold: threads from ``_PARALLEL_MIN`` elements on."""
+    return 2 if x2.size >= _PARALLEL_MIN else math.inf
 
 
 def _tile(v, rows):

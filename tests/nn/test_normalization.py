@@ -152,6 +152,7 @@ def test_layernorm_in_blocks_on_threads_matches_torch(monkeypatch, affine):
     from ember.ops import normalization
 
     monkeypatch.setattr(normalization, "_BLOCK", 7 * 5)
+    monkeypatch.setattr(normalization, "_PARALLEL_MIN", 0)
     monkeypatch.setattr(backend_parallel, "MIN_SIZE", 0)
     monkeypatch.setattr(backend_parallel, "NUM_THREADS", 3)
     rng = np.random.default_rng(8)
