@@ -258,7 +258,8 @@ _GELU_CUBIC = 0.044715
 # of the normal CDF (3 units of float32 near 1); GELU and its gradient stay within 0.2
 # of the registry's tolerance of the exact values (PyTorch's own values reach 1.1 times
 # it). 14 float32 passes and one tanh, where the rational erf took 27 float64 passes:
-# exact GELU forward on (32, 64, 1536) float32 went from 11 to 4.8 ms (PyTorch 1.1).
+# exact GELU on (32, 64, 1536) float32, forward 9.7 -> 4.0 ms (PyTorch 1.2), forward +
+# backward 14.9 -> 7.4 ms (PyTorch 3.8).
 _GELU_P = (0.7978837732080384, 0.03633586646904317, -3.424262034804097e-05,
            -5.4940424999251374e-05, 3.932658560908867e-06, -1.3144931703602975e-07,
            1.765935383665976e-09)

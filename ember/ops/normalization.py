@@ -144,11 +144,17 @@ class LayerNorm(Function):
     (``parallel_blocks``); ``xhat`` is formed in the output block, the one full-size
     array written, and the passes after the first read it from the cache.
     Forward keeps the per-row ``mean`` and ``rstd = 1 / sqrt(var + eps)``; backward
-    recomputes ``xhat`` block by block and applies one formula,
+    recomputes ``x - mean`` block by block and applies one formula,
 
         dx = rstd * (h - mean(h) - xhat * mean(h * xhat)),  h = g * w,
 
-    accumulating the weight and bias gradients as per-block partial column sums.
+    the weight gradient summed per block by BLAS (``rstd @ (g (x - mean))``), the bias
+    gradient in one BLAS column sum.
+
+    Still 3 to 5 times PyTorch's time (forward 7.4x -> 2.9x on (128, 64, 256) float32,
+    8.1x -> 4.8x on (32, 64, 384)): NumPy makes six passes over the rows (mean, centring,
+    variance, scaling, weight, bias), half of them with a per-row operand, which NumPy
+    loops over row by row, where PyTorch's fused kernel reads x once and writes y once.
     """
 
     def forward(self, x, weight, bias, ndim=1, eps=1e-5):

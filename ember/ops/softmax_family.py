@@ -8,10 +8,10 @@ two threads (``parallel_blocks``). softmax needs no shift at all while ``exp`` c
 overflow (``exp(x) / sum(exp(x))``, with x exact). Otherwise the shift is the max of a
 group of rows (``_GROUP`` elements): NumPy reduces short rows slowly (the max of each
 row of 64 costs as much as an ``exp`` of it), a group in one fast reduction. Rows whose
-own max lies far below their shift are redone with their own max. Measured with
-``benchmarks/layers.py`` on (32, 12, 64, 64) float32, interleaved with PyTorch (2
-threads): softmax forward 6.4x -> 1.6x PyTorch's time, forward + backward 6.1x -> 1.7x;
-log_softmax 6.4x -> 2.2x and 5.2x -> 2.2x.
+own max lies far below their shift are redone with their own max. On (32, 12, 64, 64)
+float32, timed in one process with the previous version and PyTorch (2 threads): softmax
+forward 6.1x -> 1.7x PyTorch's time, forward + backward 5.5x -> 1.7x; log_softmax 6.8x ->
+2.1x and 5.7x -> 2.1x (``benchmarks/layers.py``).
 """
 from __future__ import annotations
 
