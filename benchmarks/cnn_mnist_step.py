@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import importlib
 import os
-import statistics
 import sys
-import time
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``ember`` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -30,7 +28,7 @@ importlib.import_module("ember.backend")
 
 import numpy as np  # noqa: E402
 
-from benchmarks.common import Row, load_torch  # noqa: E402
+from benchmarks.common import Row, interleaved, load_torch  # noqa: E402
 
 BATCH, LR, REPEATS, WARMUP = 128, 0.01, 15, 3
 
@@ -92,21 +90,6 @@ def _torch_step(model, loss_fn, x, y, torch):
     return step
 
 
-def _interleaved(fns, repeats, warmup):
-    """Time each of ``fns`` ``repeats`` times, alternating between them, so that a shared,
-    noisy machine slows them alike; (median, min, max) seconds for each."""
-    for fn in fns:
-        for _ in range(warmup):
-            fn()
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, ts in zip(fns, times):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-    return [(statistics.median(ts), min(ts), max(ts)) for ts in times]
-
-
 def _ms(stats):
     med, lo, hi = stats
     return med * 1e3, f"{lo * 1e3:.1f}..{hi * 1e3:.1f}"
@@ -149,7 +132,7 @@ def _run(threads: int) -> list[Row]:
                 tmodel(tx)
 
         fns += [_torch_step(tmodel, tloss, tx, ty, torch), t_fwd]
-    stats = _interleaved(fns, REPEATS, WARMUP) + [None, None]
+    stats = interleaved(fns, REPEATS, WARMUP) + [None, None]
     rows = []
     for name, e, t in (("cnn_mnist step (fwd+bwd+sgd) b128", stats[0], stats[2]),
                        ("cnn_mnist forward (no_grad) b128", stats[1], stats[3])):

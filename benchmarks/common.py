@@ -6,6 +6,7 @@ PyTorch measured in the same process run.
 """
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from dataclasses import dataclass
@@ -48,6 +49,60 @@ def repeat(fn, repeats: int, warmup: int = 1):
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times), min(times), max(times)
+
+
+def _busy_seconds():
+    """CPU seconds used so far by the whole machine (Linux; None elsewhere) and by this
+    process."""
+    own = os.times()
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+    except OSError:
+        return None, own.user + own.system
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields) - idle) / os.sysconf("SC_CLK_TCK"), own.user + own.system
+
+
+def interleaved(fns, repeats: int, warmup: int = 1, settle: int = 0, drop_busy: bool = False):
+    """Time each of ``fns`` ``repeats`` times, alternating between them, so that a shared,
+    noisy machine slows them alike; (median, min, max) seconds for each.
+
+    ``settle`` untimed calls precede each timed one: for short ops, they wake the library's
+    own worker threads and bring its data back into the cache, which the other library's
+    call in between had taken, as in a model that runs its ops back to back.
+    ``drop_busy`` leaves out the rounds of ``fns`` during which other processes used more
+    than a twentieth of a core (from /proc/stat, on Linux), running up to 10 * ``repeats``
+    rounds to find ``repeats`` quiet ones (fewer than 3: every round counts): a two-thread
+    library waits for its second thread whenever a core is taken, so such rounds time the
+    neighbours. It then returns ``(stats, note)``, the note saying what was left out.
+    """
+    for fn in fns:
+        for _ in range(warmup):
+            fn()
+    quiet, busy = [], []
+    while len(quiet) < repeats and len(quiet) + len(busy) < (10 if drop_busy else 1) * repeats:
+        machine0, own0 = _busy_seconds()
+        start = time.perf_counter()
+        row = []
+        for fn in fns:
+            for _ in range(settle):
+                fn()
+            t0 = time.perf_counter()
+            fn()
+            row.append(time.perf_counter() - t0)
+        machine1, own1 = _busy_seconds()
+        # (+ 0.011: /proc/stat counts in ticks of 10 ms)
+        others = None if machine0 is None else (machine1 - machine0) - (own1 - own0)
+        taken = drop_busy and others is not None and (
+            others > 0.05 * (time.perf_counter() - start) + 0.011)
+        (busy if taken else quiet).append(row)
+    rounds, note = quiet, f"{len(busy)} busy rounds left out" if busy else ""
+    if len(quiet) < min(3, repeats):
+        rounds, note = quiet + busy, f"machine busy in {len(busy)} of the rounds"
+    times = list(zip(*rounds))
+    stats = [(statistics.median(ts), min(ts), max(ts)) for ts in times]
+    return (stats, note) if drop_busy else stats
 
 
 def blas_info() -> str:

@@ -24,6 +24,8 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from ember.backend import xp
+
 
 def _threads_from_env() -> int:
     value = os.environ.get("EMBER_NUM_THREADS")
@@ -112,3 +114,26 @@ def parallel_chunks(fn, *arrays, axis=None, min_size=None):
     drain()
     for f in futures:
         f.result()
+
+
+def parallel_blocks(kernel, n: int, block: int, min_blocks: int = 2) -> None:
+    """Call ``kernel(lo, hi, k)`` on the consecutive ranges ``[lo, hi)`` of ``range(n)``,
+    ``block`` long (the last one may be shorter), ``k`` being the range's number.
+
+    For row-wise passes that keep their temporaries in cache: each range is a block of
+    rows small enough that the several passes over it (a normalisation's centring,
+    variance, scaling and affine map) read the L2 cache rather than memory. The ranges
+    are shared between the threads as ``parallel_chunks`` shares chunks, from
+    ``min_blocks`` ranges on; fewer run inline. A kernel that produces per-range results
+    (partial column sums) writes them at index ``k`` of an array it was given, so the
+    threads never write the same memory.
+    """
+    block = max(1, int(block))
+    count = -(-n // block)
+
+    def run(ks):
+        for k in ks.tolist():
+            lo = k * block
+            kernel(lo, min(n, lo + block), k)
+
+    parallel_chunks(run, xp.arange(count), min_size=max(2, min_blocks))

@@ -66,3 +66,16 @@ def test_nested_calls_run_inline(split_everything):
 
     backend_parallel.parallel_chunks(outer, out)
     np.testing.assert_array_equal(out, 1)
+
+
+def test_blocks_cover_the_range_once_and_are_numbered(split_everything):
+    seen = []
+    backend_parallel.parallel_blocks(lambda lo, hi, k: seen.append((lo, hi, k)), 23, 5)
+    assert sorted(seen) == [(0, 5, 0), (5, 10, 1), (10, 15, 2), (15, 20, 3), (20, 23, 4)]
+
+
+def test_one_block_and_no_rows_run_inline(monkeypatch):
+    calls = []
+    backend_parallel.parallel_blocks(lambda lo, hi, k: calls.append((lo, hi, k)), 4, 10)
+    backend_parallel.parallel_blocks(lambda lo, hi, k: calls.append((lo, hi, k)), 0, 10)
+    assert calls == [(0, 4, 0)]

@@ -1,8 +1,8 @@
 """Ember's primitive ops (``Function`` subclasses) and the public functions over them.
 
 Each family lives in its own file: ``elementwise``, ``transcendental``, ``pointwise``,
-``reduce``, ``scan``, ``activation`` (softmax), ``linalg``, ``diagonal``, ``shape``, ``join``,
-``index``, ``ordering``, ``binning``, ``padding``, ``compare`` and ``inplace``.
+``reduce``, ``scan``, ``softmax_family``, ``activation``, ``linalg``, ``diagonal``, ``shape``,
+``join``, ``index``, ``ordering``, ``binning``, ``padding``, ``compare`` and ``inplace``.
 ``methods`` installs the functions as ``Tensor`` methods and operators.
 """
 from ember.ops import methods as _methods

@@ -1,4 +1,4 @@
-"""Registry cases for the layer primitives: linear, bilinear, batch/layer/group norm,
+"""Registry cases for the layer primitives: linear, bilinear, batch/layer/group/instance norm,
 embedding (``ember.nn.functional``'s fused ops). Each runs in gradcheck and torch parity."""
 # ruff: noqa: N803  (``T`` stands for the library, ember or torch, in every case)
 from __future__ import annotations
@@ -36,12 +36,13 @@ def _attention(rng):
             normal(rng, lead + (n_k, ev)), mask]
 
 
-def _channels(min_dims, max_dims, c=3):
+def _channels(min_dims, max_dims, c=3, spatial_min=1):
     """(N, C, *) input with N * spatial >= 2 (batch statistics need two values) and
-    per-channel weight and bias."""
+    per-channel weight and bias; each spatial dim at least ``spatial_min`` (instance
+    statistics need two values per sample)."""
     def sample(rng):
         nd = int(rng.integers(min_dims, max_dims + 1))
-        shape = (int(rng.integers(2, 4)), c) + tuple(int(rng.integers(1, 4))
+        shape = (int(rng.integers(2, 4)), c) + tuple(int(rng.integers(spatial_min, 4))
                                                      for _ in range(nd - 2))
         return [normal(rng, shape) * 2 + 0.5, normal(rng, (c,)), normal(rng, (c,))]
 
@@ -86,6 +87,18 @@ case("batch_norm_eval", lambda T, x, w, b: _F(T).batch_norm(
 case("layer_norm", lambda T, x, w, b: _F(T).layer_norm(x, tuple(w.shape), w, b), _layer(1))
 case("layer_norm_2d", lambda T, x, w, b: _F(T).layer_norm(x, tuple(w.shape), w, b), _layer(2))
 case("group_norm", lambda T, x, w, b: _F(T).group_norm(x, 2, w, b), _channels(2, 4, c=4))
+# (PyTorch 2.13's backward fails for a bias without a weight: ones are the same function)
+case("group_norm_bias_only", lambda T, x, w, b: _F(T).group_norm(
+    x, 2, None if T.__name__ == "ember" else T.ones_like(b), b), _channels(2, 4, c=4))
+case("batch_norm_bias_only", lambda T, x, w, b: _F(T).batch_norm(x, None, None, None, b, True),
+     _channels(2, 4))
+case("instance_norm", lambda T, x, w, b: _F(T).instance_norm(x, weight=w, bias=b),
+     _channels(3, 5, spatial_min=2))
+case("instance_norm_plain", lambda T, x, w, b: _F(T).instance_norm(x),
+     _channels(3, 5, spatial_min=2))
+case("instance_norm_running", lambda T, x, w, b: _F(T).instance_norm(
+    x, T.zeros(3, dtype=x.dtype) + 0.3, T.ones(3, dtype=x.dtype) * 1.7, w, b,
+    use_input_stats=False), _channels(3, 5))
 case("embedding", lambda T, i, w: _F(T).embedding(i, w), _embedding)
 # the padding row gets no gradient although the output depends on it: torch parity only
 case("embedding_padding", lambda T, i, w: _F(T).embedding(i, w, padding_idx=0), _embedding,

@@ -1,15 +1,24 @@
-"""Normalisation layers: ``BatchNorm1d/2d/3d``, ``LayerNorm``, ``GroupNorm``."""
+"""Normalisation layers: ``BatchNorm1d/2d/3d``, ``InstanceNorm1d/2d/3d``, ``LayerNorm``,
+``GroupNorm``."""
 from __future__ import annotations
+
+import warnings
 
 from ember.creation import empty, ones, tensor, zeros
 from ember.dtypes import int64
 from ember.errors import shape_error
 from ember.nn import init
-from ember.nn.functional.normalization import batch_norm, group_norm, layer_norm
+from ember.nn.functional.normalization import (
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+)
 from ember.nn.modules.module import Module
 from ember.nn.parameter import Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "InstanceNorm1d",
+           "InstanceNorm2d", "InstanceNorm3d", "LayerNorm"]
 
 
 def _register_affine(module, shape, affine, bias, dtype, device=None) -> None:
@@ -29,8 +38,9 @@ def _reset_affine(module) -> None:
         init.zeros_(module.bias)
 
 
-class _BatchNorm(Module):
-    """Shared by BatchNorm1d/2d/3d, which differ only in the input ranks they accept."""
+class _NormBase(Module):
+    """Per-channel norm layers (batch and instance norm): the affine parameters, the
+    running statistics and their printout."""
 
     _ranks: tuple = ()
 
@@ -64,11 +74,23 @@ class _BatchNorm(Module):
         self.reset_running_stats()
         _reset_affine(self)
 
-    def _check_input(self, input) -> None:  # noqa: A002
+    def _check_rank(self, input) -> None:  # noqa: A002
         if input.ndim not in self._ranks:
             dims = " or ".join(f"{r}D" for r in self._ranks)
             raise shape_error(type(self).__name__, f"expected {dims} input (got {input.ndim}D "
                               f"input)", tuple(input.shape))
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class _BatchNorm(_NormBase):
+    """Shared by BatchNorm1d/2d/3d, which differ only in the input ranks they accept."""
+
+    def _check_input(self, input) -> None:  # noqa: A002
+        self._check_rank(input)
         if input.shape[1] != self.num_features:
             raise shape_error(type(self).__name__, f"expected {self.num_features} channels "
                               f"(num_features) in dimension 1, got input of shape "
@@ -87,11 +109,6 @@ class _BatchNorm(Module):
         return batch_norm(input, self.running_mean if track else None,
                           self.running_var if track else None, self.weight, self.bias,
                           use_batch, factor, self.eps)
-
-    def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, bias={self.bias is not None}, "
-                f"track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -123,6 +140,68 @@ class BatchNorm3d(_BatchNorm):
     """Batch normalisation of (N, C, D, H, W) inputs per channel (see ``BatchNorm1d``)."""
 
     _ranks = (5,)
+
+
+class _InstanceNorm(_NormBase):
+    """Shared by InstanceNorm1d/2d/3d: ``_ranks`` is (unbatched, batched)."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, device=None,
+                 dtype=None, *, bias: bool = True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)
+
+    def forward(self, input):  # noqa: A002
+        self._check_rank(input)
+        batched = input.ndim == self._ranks[1]
+        dim = 1 if batched else 0
+        if input.shape[dim] != self.num_features:
+            message = (f"expected {self.num_features} channels (num_features) in dimension "
+                       f"{dim}, got input of shape {tuple(input.shape)}")
+            if self.affine or self.track_running_stats:
+                raise shape_error(type(self).__name__, message)
+            # as PyTorch: without per-channel parameters or statistics it is not used
+            warnings.warn(f"{type(self).__name__}: {message}; num_features is not used "
+                          "(affine=False, track_running_stats=False)", stacklevel=2)
+        # PyTorch's rule: a momentum of None leaves the running statistics unchanged here
+        momentum = 0.0 if self.momentum is None else self.momentum
+        x = input if batched else input.unsqueeze(0)
+        y = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                          self.training or not self.track_running_stats, momentum, self.eps)
+        return y if batched else y.squeeze(0)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation: each channel of each sample over its own length.
+
+    Args:
+        num_features: C.
+        eps: added to the variance for stability.
+        momentum: weight of the new batch in the running statistics (None: not updated).
+        affine: learn a per-channel scale (``weight``, ones) and shift (``bias``, zeros).
+        bias: learn the shift (when ``affine``).
+        track_running_stats: keep ``running_mean``/``running_var`` (the batch's mean of
+            the per-sample statistics) in training and normalise by them in eval mode;
+            if False (the default), each sample's own statistics are used in both modes.
+
+    Shape: input and output (N, C, L) or unbatched (C, L).
+    """
+
+    _ranks = (2, 3)
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of (N, C, H, W) or unbatched (C, H, W) inputs, each channel
+    of each sample over its H x W values (see ``InstanceNorm1d``)."""
+
+    _ranks = (3, 4)
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of (N, C, D, H, W) or unbatched (C, D, H, W) inputs (see
+    ``InstanceNorm1d``)."""
+
+    _ranks = (4, 5)
 
 
 class LayerNorm(Module):
