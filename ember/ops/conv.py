@@ -10,12 +10,20 @@
   without a transposing copy.
 * Backward: ``dW = dY @ cols^T`` and ``dcols = W^T @ dY`` (single GEMMs; the transposes
   are BLAS flags, not copies), then col2im.
+* Columns larger than ``WHOLE_BYTES`` (Conv3d on (8, 16, 16, 32, 32): 227 MB) are never
+  built whole: a piece of about ``PIECE_BYTES`` (some samples, or some output rows of one
+  sample) is built, multiplied while it is still in the cache, and dropped; the backward
+  builds each piece again. Streaming 227 MB of columns through memory five times (im2col,
+  forward GEMM, dW GEMM, dcols GEMM, col2im) cost more than the GEMMs' arithmetic, and
+  fresh buffers that large are page-faulted in at every step.
 * Depthwise convolutions (``groups == C_in > 1``) skip im2col and the GEMM: see
   ``ember.ops.conv_depthwise``.
 
 Unbatched inputs (one dimension fewer) get a batch of 1 and lose it again on the way out.
 """
 from __future__ import annotations
+
+import math
 
 from ember.autograd import Function
 from ember.backend import xp
@@ -35,10 +43,43 @@ from ember.ops.im2col import (
 
 __all__ = ["Conv", "ConvTranspose", "conv_output_size"]
 
+WHOLE_BYTES = 32 * 2**20
+PIECE_BYTES = 16 * 2**20
+
 
 def _nchw(y_cm):
     """(O, N, *out) channel-major memory as an (N, O, *out) view."""
     return y_cm.swapaxes(0, 1)
+
+
+def _pieces(geo, rows, itemsize):
+    """None if the (``rows`` x N*n_out) columns fit in ``WHOLE_BYTES``; else a list of
+    ``(n0, n1, row0, row1, geometry)``: samples ``n0:n1``, output rows ``row0:row1``."""
+    row_bytes = rows * itemsize * math.prod(geo.out[1:])  # one output row of one sample
+    out0 = geo.out[0]
+    if row_bytes * out0 * geo.n <= WHOLE_BYTES:
+        return None
+    per_piece = max(1, PIECE_BYTES // row_bytes)
+    if per_piece >= out0:
+        step = per_piece // out0
+        return [(s, min(geo.n, s + step), 0, out0, geo.part(min(geo.n, s + step) - s, 0, out0))
+                for s in range(0, geo.n, step)]
+    return [(s, s + 1, r, min(out0, r + per_piece), geo.part(1, r, min(out0, r + per_piece) - r))
+            for s in range(geo.n) for r in range(0, out0, per_piece)]
+
+
+def _columns(src, geo, groups, ones, split=True):
+    """im2col from ``src``: the channel-major input (C, N, *size) for shifted runs, else the
+    channel-major padded input."""
+    if flat_ok(geo):
+        return im2col_flat(src, geo, groups, ones, split)
+    return im2col(src, geo, groups, ones=ones)
+
+
+def _piece_view(a, n0, n1, row0, row1):
+    """Samples n0:n1, rows row0:row1 of ``a`` (G, O/G, N, out0, rest) as (G, O/G, -1) (a
+    view: one sample, or all its rows)."""
+    return a[:, :, n0:n1, row0:row1].reshape(a.shape[:2] + (-1,), copy=False)
 
 
 class Conv(Function):
@@ -63,17 +104,23 @@ class Conv(Function):
             y = self.depthwise.forward(b)
         else:
             self.depthwise = None
-            w3 = w.reshape(groups, o // groups, -1)
-            if flat_ok(geo):
-                xc = xp.ascontiguousarray(x.swapaxes(0, 1))
-                cols = im2col_flat(xc, geo, groups, self.has_bias)
-            else:
-                cols = im2col(pad_input(x, geo), geo, groups, ones=self.has_bias)
+            self.w3 = w.reshape(groups, o // groups, -1)
             # [W | b] @ [cols; 1]: one GEMM per group gives W @ cols + b
-            wb = xp.concatenate([w3, b.reshape(groups, -1, 1)], axis=2) if self.has_bias \
-                else w3
-            y = xp.matmul(wb, cols).reshape((o, geo.n) + geo.out)
-            self.cols, self.w3 = cols, w3
+            wb = xp.concatenate([self.w3, b.reshape(groups, -1, 1)], axis=2) \
+                if self.has_bias else self.w3
+            src = x.swapaxes(0, 1) if flat_ok(geo) else pad_input(x, geo)
+            self.pieces = _pieces(geo, groups * wb.shape[2], x.itemsize)
+            if self.pieces is None:
+                self.cols = _columns(src, geo, groups, self.has_bias)
+                y = xp.matmul(wb, self.cols)
+            else:
+                self.src = src  # each piece's columns are built again by the backward
+                y = xp.empty((groups, o // groups, geo.n, geo.out[0],
+                              geo.n_out // geo.out[0]), x.dtype)
+                for n0, n1, r0, r1, part in self.pieces:
+                    cols = _columns(src[:, n0:n1], part, groups, self.has_bias, False)
+                    xp.matmul(wb, cols, out=_piece_view(y, n0, n1, r0, r1))
+            y = y.reshape((o, geo.n) + geo.out)
         y = _nchw(y)
         return y[0] if self.unbatched else y
 
@@ -92,26 +139,53 @@ class Conv(Function):
         return gx, gw, gb
 
     def _gemm_backward(self, g, want_x, want_wb):
-        geo, w3, cols = self.geo, self.w3, self.cols
+        geo, w3 = self.geo, self.w3
         groups, og, k = w3.shape
         rows = channel_major(g).reshape(groups, og, -1)
-        gw = gb = gx = None
+        if self.pieces is None:
+            gwb = xp.matmul(self.cols, rows.swapaxes(-1, -2)) if want_wb else None
+            gx = None
+            if want_x:  # dcols = W^T @ dY, then col2im
+                gcols = xp.matmul(w3.swapaxes(-1, -2), rows)
+                gx = _nchw(col2im_flat(gcols, geo)) if flat_ok(geo) else \
+                    crop(col2im(gcols, geo), geo)
+        else:
+            gwb, gx = self._pieces_backward(rows, want_x, want_wb)
+        gw = gb = None
         if want_wb:
             # [dW | db] = dY @ [cols; 1]^T, computed as ([cols; 1] @ dY^T)^T: OpenBLAS is
             # faster with the long N*n_out reduction on this side (conv2 of cnn_mnist,
             # (64, 25088) x (25088, 289): 6.3 ms instead of 8.1 ms)
-            gwb = xp.matmul(cols, rows.swapaxes(-1, -2)).swapaxes(-1, -2)
+            gwb = gwb.swapaxes(-1, -2)
             gw = gwb[..., :k].reshape(self.w_shape)
             if self.has_bias:
                 gb = gwb[..., k].reshape(-1)
-        if want_x:
-            # dcols = W^T @ dY, then col2im
-            gcols = xp.matmul(w3.swapaxes(-1, -2), rows)
-            if flat_ok(geo):
-                gx = _nchw(col2im_flat(gcols, geo))
-            else:
-                gx = crop(col2im(gcols, geo), geo)
         return gx, gw, gb
+
+    def _pieces_backward(self, rows, want_x, want_wb):
+        """The backward piece by piece, each piece's columns built again (see the module
+        docstring): ([cols; 1] @ dY^T summed over pieces, dx)."""
+        geo, w3 = self.geo, self.w3
+        groups, og, _ = w3.shape
+        rows = rows.reshape(groups, og, geo.n, geo.out[0], -1)
+        shape = geo.size if flat_ok(geo) else geo.padded
+        dx = xp.zeros((geo.c, geo.n) + shape, rows.dtype) if want_x else None
+        gwb = None
+        for n0, n1, r0, r1, part in self.pieces:
+            cols = _columns(self.src[:, n0:n1], part, groups, self.has_bias, False)
+            rows_p = _piece_view(rows, n0, n1, r0, r1)
+            if want_wb:
+                gwb_p = xp.matmul(cols, rows_p.swapaxes(-1, -2))
+                gwb = gwb_p if gwb is None else xp.add(gwb, gwb_p, out=gwb)
+            if want_x:
+                gcols = xp.matmul(w3.swapaxes(-1, -2), rows_p)
+                if flat_ok(part):
+                    col2im_flat(gcols, part, dx[:, n0:n1], split=False)
+                else:
+                    col2im(gcols, part, dx[:, n0:n1])
+        if want_x:
+            dx = _nchw(dx) if flat_ok(geo) else crop(dx, geo)
+        return gwb, dx
 
 
 class ConvTranspose(Function):

@@ -29,10 +29,11 @@ import math
 from ember import backend_parallel
 from ember.backend import xp
 
-# grid positions per block: (32, 64, 56, 56)'s forward and backward took 58, 50, 42 and 48 ms
-# (one thread) with 2**15, 2**16, 2**18 and 2**20: larger blocks mean fewer NumPy calls, and
-# up to about 1 MB per buffer they stay in the L2 cache
-BLOCK = 1 << 18
+# grid positions per block. Each NumPy call then runs long enough that the per-call cost
+# and the two threads' turns at the GIL matter little: (32, 64, 56, 56) forward + backward
+# took 64, 55, 42 and 38 ms with 2**16, 2**17, 2**18 and 2**19 (two threads), and 54 ms
+# with 2**20, whose buffers (4 MB each) no longer stay in the caches
+BLOCK = 1 << 19
 
 
 def applies(geo, groups: int, cg: int) -> bool:

@@ -17,6 +17,10 @@ With stride 1 and an output as large as the input in every spatial dimension but
 first (``padding='same'``, 3x3 with padding 1, ...), im2col and col2im need no padded
 copy: each (channel, sample, offset) is ONE shifted run over the flattened image, with the
 few positions that wrap around into a neighbouring row zeroed (``flat_shifts``).
+
+A geometry can also describe a slab of the output: rows ``row0 .. row0 + out[0]`` of its
+first spatial dimension (``Geometry.part``), so that a large convolution's columns can be
+built and used a cache-sized piece at a time.
 """
 from __future__ import annotations
 
@@ -51,7 +55,7 @@ class Geometry:
     """
 
     __slots__ = ("n", "c", "nd", "size", "kernel", "stride", "dilation", "before", "padded",
-                 "out")
+                 "out", "row0")
 
     def __init__(self, x_shape, kernel, stride, padding, dilation, out=None):
         self.n, self.c = x_shape[:2]
@@ -65,6 +69,21 @@ class Geometry:
             out = tuple((p - d * (k - 1) - 1) // s + 1 for p, k, s, d in
                         zip(self.padded, self.kernel, self.stride, self.dilation))
         self.out = tuple(out)
+        self.row0 = 0  # the first output row (first spatial dimension) described
+
+    def part(self, n: int, row0: int, rows: int) -> Geometry:
+        """The same convolution for ``n`` samples and output rows ``row0 .. row0 + rows``."""
+        geo = Geometry.__new__(Geometry)
+        for name in self.__slots__:
+            setattr(geo, name, getattr(self, name))
+        geo.n, geo.row0, geo.out = n, row0, (rows,) + self.out[1:]
+        return geo
+
+    def rows_read(self):
+        """The padded input rows (first spatial dimension) that the output rows read."""
+        lo = self.row0 * self.stride[0]
+        return slice(lo, lo + (self.out[0] - 1) * self.stride[0]
+                     + (self.kernel[0] - 1) * self.dilation[0] + 1)
 
     @property
     def n_out(self) -> int:
@@ -140,7 +159,8 @@ def im2col(img, geo, groups=1, ones=False):
     ``ones`` appends a row of ones per group (the bias's row in the GEMM).
     """
     cols, view = _column_buffer(geo, groups, ones, img.dtype)
-    src = img.reshape((groups, geo.c // groups, geo.n) + geo.padded)
+    img = img[:, :, geo.rows_read()]
+    src = img.reshape((groups, geo.c // groups, geo.n) + img.shape[2:])
     if geo.strided:
         # copy each stride phase once, contiguous: the window copies then read plain rows
         # instead of every s-th row and element (3-5x faster for stride 2)
@@ -154,23 +174,26 @@ def im2col(img, geo, groups=1, ones=False):
     return cols
 
 
-def col2im(cols, geo):
-    """Sum columns (C*K, N*n_out) back into a zero-padded channel-major image."""
-    img = xp.zeros((geo.c, geo.n) + geo.padded, cols.dtype)
+def col2im(cols, geo, out=None):
+    """Sum columns (C*K, N*n_out) back into a channel-major padded image (C, N, *padded):
+    ``out`` if given (added to), else a new zero one."""
+    if out is None:
+        out = xp.zeros((geo.c, geo.n) + geo.padded, cols.dtype)
+    img = out[:, :, geo.rows_read()]
     shape = (geo.c, geo.n) + geo.out
     colsk = cols.reshape((geo.c,) + geo.kernel + (geo.n,) + geo.out)
     if not geo.strided:
         for offset, window in geo.windows(img):
             window += colsk[(slice(None),) + offset].reshape(shape)
-        return img
-    # accumulate into contiguous stride phases, then put each phase in place once
+        return out
+    # accumulate into contiguous stride phases, then add each phase in place once
     phases = {key: xp.zeros(geo.phase_view(img, key).shape, img.dtype)
               for key in geo.phase_keys()}
     for offset, window in geo.phase_windows(phases):
         window += colsk[(slice(None),) + offset].reshape(shape)
     for key, ph in phases.items():
-        geo.phase_view(img, key)[...] = ph
-    return img
+        geo.phase_view(img, key)[...] += ph
+    return out
 
 
 # ----------------------------------------------------------------------------- flat shifts
@@ -193,12 +216,14 @@ def flat_shifts(geo):
     """
     inner = [math.prod(geo.size[i + 1:]) for i in range(geo.nd)]
     total, plane = math.prod(geo.size), inner[0]
+    r0 = geo.row0  # a slab's positions are counted from its first row
     for offset in itertools.product(*(range(k) for k in geo.kernel)):
         a = [k * d - b for k, d, b in zip(offset, geo.dilation, geo.before)]
-        h0, h1 = max(0, -a[0]), min(geo.out[0], geo.size[0] - a[0])
+        h0, h1 = max(r0, -a[0]), min(r0 + geo.out[0], geo.size[0] - a[0])
         delta = sum(ai * st for ai, st in zip(a, inner))
         q_lo, q_hi = max(h0 * plane, -delta), min(h1 * plane, total - delta)
-        yield offset, q_lo, max(q_lo, q_hi), delta, tuple(a[1:])
+        yield (offset, q_lo - r0 * plane, max(q_lo, q_hi) - r0 * plane, delta + r0 * plane,
+               tuple(a[1:]))
 
 
 def zero_wrapped(plane, geo, inner_shifts):
@@ -220,12 +245,14 @@ def zero_wrapped(plane, geo, inner_shifts):
         grid[(Ellipsis,) + tuple(index)] = 0
 
 
-def im2col_flat(x, geo, groups, ones):
-    """``im2col`` for ``flat_ok`` geometries, from the unpadded channel-major input."""
+def im2col_flat(x, geo, groups, ones, split=True):
+    """``im2col`` for ``flat_ok`` geometries, from the unpadded channel-major input
+    (C, N, *size). ``split=False`` keeps the copies on the calling thread (for a small piece
+    of a large convolution, cutting it in 8 would cost more in calls than it saves)."""
     cols, view = _column_buffer(geo, groups, ones, x.dtype)
     cg = geo.c // groups
     view = view.reshape((groups, cg) + geo.kernel + (geo.n, geo.n_out))
-    src = x.reshape(groups, cg, geo.n, -1)
+    src = x.reshape(groups, cg, geo.n, -1)  # a view when x's images are contiguous
     shifts = list(flat_shifts(geo))
 
     def fill(src, view):
@@ -238,14 +265,20 @@ def im2col_flat(x, geo, groups, ones):
 
     # halves of the channels (or of the batch, for one input channel) on two threads:
     # conv2's im2col of cnn_mnist (128, 32, 14, 14) from 2.5 to 1.3 ms
-    parallel_chunks(fill, src, view, axis=(1, 1) if cg > 1 else (2, 2 + geo.nd))
+    if split:
+        parallel_chunks(fill, src, view, axis=(1, 1) if cg > 1 else (2, 2 + geo.nd))
+    else:
+        fill(src, view)
     return cols
 
 
-def col2im_flat(cols, geo):
+def col2im_flat(cols, geo, out=None, split=True):
     """``col2im`` for ``flat_ok`` geometries: the unpadded channel-major gradient (C, N,
-    *size). Scribbles on ``cols`` (wrapped positions zeroed)."""
-    dx = xp.zeros((geo.c, geo.n, math.prod(geo.size)), cols.dtype)
+    *size), added to ``out`` if given. Scribbles on ``cols`` (wrapped positions zeroed).
+    ``split`` as for ``im2col_flat``."""
+    if out is None:
+        out = xp.zeros((geo.c, geo.n) + geo.size, cols.dtype)
+    dx = out.reshape(geo.c, geo.n, -1)
     shifts = list(flat_shifts(geo))
     colsk = cols.reshape((geo.c,) + geo.kernel + (geo.n, geo.n_out))
 
@@ -256,5 +289,8 @@ def col2im_flat(cols, geo):
             dx[..., q_lo + delta:q_hi + delta] += plane[..., q_lo:q_hi]
 
     # halves of the channels on two threads: conv2's col2im of cnn_mnist from 4.1 to 2.0 ms
-    parallel_chunks(add, colsk, dx, axis=0)
-    return dx.reshape((geo.c, geo.n) + geo.size)
+    if split:
+        parallel_chunks(add, colsk, dx, axis=0)
+    else:
+        add(colsk, dx)
+    return out

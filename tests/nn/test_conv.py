@@ -313,6 +313,29 @@ def test_small_cnn_training_step_split_over_threads(monkeypatch):
     test_small_cnn_training_step_matches_torch()
     check_parity("conv2d", (5, 3, 7, 6), (4, 3, 3, 3), padding="same")
 
+@pytest.mark.parametrize("fn,x_shape,w_shape,kw", [
+    ("conv2d", (3, 3, 7, 6), (4, 3, 3, 3), {"padding": 1}),  # shifted runs
+    ("conv2d", (3, 4, 7, 6), (6, 2, 3, 2), {"stride": 2, "groups": 2}),  # padded windows
+    ("conv2d", (3, 2, 9, 8), (3, 2, 3, 3), {"stride": (2, 1), "padding": 1, "dilation": 2}),
+    ("conv3d", (2, 2, 5, 4, 3), (3, 2, 3, 3, 3), {"padding": 1}),
+    ("conv3d", (2, 2, 7, 4, 5), (3, 2, 3, 2, 3), {"stride": 2, "padding": (1, 0, 1)}),
+    ("conv1d", (3, 3, 9), (2, 3, 3), {"dilation": 2}),
+], ids=lambda v: str(v) if isinstance(v, dict) else None)
+def test_conv_in_pieces(monkeypatch, fn, x_shape, w_shape, kw):
+    """Columns above WHOLE_BYTES are built, used and dropped a piece at a time: pieces of
+    one output row, of several rows, of whole samples."""
+    from ember.ops import conv
+
+    rows = w_shape[1] * int(np.prod(w_shape[2:])) + 1
+    out = F.__dict__[fn](ember.randn(*x_shape), ember.randn(*w_shape), **kw).shape[2:]
+    row_bytes = rows * int(np.prod(out[1:])) * 4 * kw.get("groups", 1)
+    monkeypatch.setattr(conv, "WHOLE_BYTES", 0)
+    for piece_rows in (1, 2, 2 * out[0]):
+        monkeypatch.setattr(conv, "PIECE_BYTES", piece_rows * row_bytes)
+        check_parity(fn, x_shape, w_shape, **kw)
+        check_parity(fn, x_shape, w_shape, bias=False, x_grad=False, **kw)
+
+
 def _Relu(lib):  # noqa: N802
     if hasattr(lib.nn, "ReLU"):
         return lib.nn.ReLU
