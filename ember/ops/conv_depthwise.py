@@ -16,10 +16,10 @@ PyTorch); here each offset is ONE multiply-add over a long contiguous run:
   ``dw[o, k] = g . phase_k[delta_k : ..]`` (one dot product per offset) and the input
   gradient is the adjoint, ``dphase_k[delta_k : ..] += w[o, k] * g``.
 
-Work goes in blocks of (one channel, a range of samples) small enough to stay in cache
-(the grid buffers are filled, used K times and emptied while hot), blocks of channels on
-two threads. The input is read in whatever layout it has; the output is channel-major
-(O, N, *out) as every convolution's.
+Work goes in blocks of (some channels) x (some samples), about ``BLOCK`` grid positions:
+a block's grid buffers are filled, used K times and emptied while they are in the cache;
+chunks of channels run on two threads. The input is read in whatever layout it has; the
+output is channel-major (O, N, *out) as every convolution's.
 """
 from __future__ import annotations
 
