@@ -111,7 +111,12 @@ class Conv(Function):
             # [W | b] @ [cols; 1]: one GEMM per group gives W @ cols + b
             wb = xp.concatenate([self.w3, b.reshape(groups, -1, 1)], axis=2) \
                 if self.has_bias else self.w3
-            src = x.swapaxes(0, 1) if flat_ok(geo) else pad_input(x, geo)
+            if not flat_ok(geo):
+                src = pad_input(x, geo)
+            elif x.strides[-1] == x.itemsize:
+                src = x.swapaxes(0, 1)  # the shifted runs read NCHW or channel-major in place
+            else:  # channels-last memory: one transposing copy, then plain runs
+                src = xp.ascontiguousarray(x.swapaxes(0, 1))
             self.pieces = _pieces(geo, groups * wb.shape[2], x.itemsize)
             if self.pieces is None:
                 self.cols = _columns(src, geo, groups, self.has_bias)
