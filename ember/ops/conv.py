@@ -1,375 +1,246 @@
-"""Convolution primitives: ``Conv`` (1-D and 2-D) and ``ConvTranspose``, by im2col + GEMM.
+"""Convolution primitives, 1-D, 2-D and 3-D: ``Conv`` and ``ConvTranspose``, by im2col + GEMM.
 
-Layout: inside a convolution, activations are channel-major, (C, N, H, W), so that each
-convolution is ONE large GEMM on contiguous float32 data:
-
-* im2col copies a zero-padded channel-major input into a preallocated column buffer,
-  ``cols[c, i, j, n, ho, wo] = xpad[c, n, i*dh + ho*sh, j*dw + wo*sw]``, with ``kh*kw``
-  plain slice copies (never a Python loop over pixels or samples).
-* ``out (O, N*Ho*Wo) = W (O, C*kh*kw) @ cols (C*kh*kw, N*Ho*Wo)``, batched over groups.
-  The bias rides in the same GEMM: ``cols`` gets a row of ones and ``W`` the bias as an
-  extra column, so there is no separate pass over the output to add it, and in the
-  backward the gradient of that column is the bias gradient.
-* The result is returned as an (N, O, Ho, Wo) *view* of the channel-major memory;
+* ``out (O, N*n_out) = W (O, C*K) @ cols (C*K, N*n_out)``, batched over groups, with
+  ``cols`` from ``ember.ops.im2col`` (channel-major, K = prod(kernel)). The bias rides in
+  the same GEMM: ``cols`` gets a row of ones and ``W`` the bias as an extra column, so
+  there is no separate pass over the output to add it, and in the backward the gradient
+  of that column is the bias gradient.
+* The result is returned as an (N, O, *out) *view* of the channel-major memory;
   elementwise ops and pooling keep that layout, so the next convolution reads it back
   without a transposing copy.
 * Backward: ``dW = dY @ cols^T`` and ``dcols = W^T @ dY`` (single GEMMs; the transposes
-  are BLAS flags, not copies), then col2im: ``kh*kw`` strided slice-adds into a
-  preallocated zero-padded buffer.
+  are BLAS flags, not copies), then col2im.
+* Columns larger than ``WHOLE_BYTES`` are never built whole: a piece of about
+  ``PIECE_BYTES`` (some samples, or some output rows of one sample) is built, multiplied
+  while it is still in the cache, and dropped; the backward builds each piece again. This
+  bounds the memory of large convolutions (ResNet's 64-channel 3x3 at 56x56 and batch 64:
+  460 MB of columns, and as much for their gradient) but costs time: Conv3d(16, 32, 3)
+  on (8, 16, 16, 32, 32), 227 MB of columns, took 250..350 ms per forward + backward
+  whole (0.27..0.37 s of user CPU, 0.06 s of page faults) against 350..410 ms in 16 MB
+  pieces (0.43..0.48 s of user CPU: smaller GEMMs, im2col twice), so pieces start above
+  that size.
+* Depthwise convolutions (``groups == C_in > 1``) skip im2col and the GEMM: see
+  ``ember.ops.conv_depthwise``.
 
-With stride 1 and an output as wide as the input (``padding='same'``, 3x3 with padding 1,
-...), im2col and col2im need no padded copy: each (channel, sample, i, j) is ONE shifted
-run over the flattened H*W plane, with the few columns that wrap around zeroed, instead of
-Ho runs of Wo floats (``_flat_shifts``).
-
-1-D convolutions are 2-D convolutions with a height of 1; unbatched inputs get a batch of 1.
+Unbatched inputs (one dimension fewer) get a batch of 1 and lose it again on the way out.
 """
 from __future__ import annotations
 
+import math
+
 from ember.autograd import Function
 from ember.backend import xp
-from ember.backend_parallel import parallel_chunks
+from ember.ops import conv_depthwise
+from ember.ops.im2col import (
+    Geometry,
+    channel_major,
+    col2im,
+    col2im_flat,
+    conv_output_size,
+    crop,
+    flat_ok,
+    im2col,
+    im2col_flat,
+    pad_input,
+)
+
+__all__ = ["Conv", "ConvTranspose", "conv_output_size"]
+
+WHOLE_BYTES = 256 * 2**20
+PIECE_BYTES = 16 * 2**20
 
 
-# ----------------------------------------------------------------------------- geometry
-def conv_output_size(size: int, kernel: int, stride: int, pad_total: int, dilation: int) -> int:
-    """Output length of a convolution along one dimension (may be < 1 for bad arguments)."""
-    return (size + pad_total - dilation * (kernel - 1) - 1) // stride + 1
+def _nchw(y_cm):
+    """(O, N, *out) channel-major memory as an (N, O, *out) view."""
+    return y_cm.swapaxes(0, 1)
 
 
-def _as_4d(x, w):
-    """View ``x`` as (N, C, H, W) and ``w`` as (O, Cg, kh, kw); 1-D gets a height of 1."""
-    if w.ndim == 3:
-        w = w[:, :, None, :]
-        x = x[..., None, :]
-    if x.ndim == 3:
-        x = x[None]
-    return x, w
+def _pieces(geo, rows, itemsize):
+    """None if the (``rows`` x N*n_out) columns fit in ``WHOLE_BYTES``; else a list of
+    ``(n0, n1, row0, row1, geometry)``: samples ``n0:n1``, output rows ``row0:row1``."""
+    row_bytes = rows * itemsize * math.prod(geo.out[1:])  # one output row of one sample
+    out0 = geo.out[0]
+    if row_bytes * out0 * geo.n <= WHOLE_BYTES:
+        return None
+    per_piece = max(1, PIECE_BYTES // row_bytes)
+    if per_piece >= out0:
+        step = per_piece // out0
+        return [(s, min(geo.n, s + step), 0, out0, geo.part(min(geo.n, s + step) - s, 0, out0))
+                for s in range(0, geo.n, step)]
+    return [(s, s + 1, r, min(out0, r + per_piece), geo.part(1, r, min(out0, r + per_piece) - r))
+            for s in range(geo.n) for r in range(0, out0, per_piece)]
 
 
-def _restore(a, shape, w_ndim):
-    """Undo ``_as_4d`` on a (N, C, H, W) result by indexing (a view, never a copy)."""
-    if w_ndim == 3:
-        a = a[:, :, 0]
-    if len(shape) == w_ndim - 1:
-        a = a[0]
-    return a
+def _columns(src, geo, groups, ones, split=True):
+    """im2col from ``src``: the channel-major input (C, N, *size) for shifted runs, else the
+    channel-major padded input."""
+    if flat_ok(geo):
+        return im2col_flat(src, geo, groups, ones, split)
+    return im2col(src, geo, groups, ones=ones)
 
 
-def _grad_4d(g, x_shape, w_ndim):
-    """The output gradient as (N, O, Ho, Wo), the inverse of ``_restore``."""
-    if len(x_shape) == w_ndim - 1:
-        g = g[None]
-    if w_ndim == 3:
-        g = g[:, :, None, :]
-    return g
+def _piece_view(a, n0, n1, row0, row1):
+    """Samples n0:n1, rows row0:row1 of ``a`` (G, O/G, N, out0, rest) as (G, O/G, -1) (a
+    view: one sample, or all its rows)."""
+    return a[:, :, n0:n1, row0:row1].reshape(a.shape[:2] + (-1,), copy=False)
 
 
-class _Geometry:
-    """Sizes of one 2-D convolution, computed once per forward."""
-
-    __slots__ = ("n", "c", "h", "w", "kh", "kw", "sh", "sw", "dh", "dw", "pt", "pl",
-                 "hp", "wp", "ho", "wo")
-
-    def __init__(self, x_shape, kh, kw, stride, padding, dilation, out_hw=None):
-        self.n, self.c, self.h, self.w = x_shape
-        self.kh, self.kw = kh, kw
-        self.sh, self.sw = stride
-        self.dh, self.dw = dilation
-        pt, pb, pl, pr = padding
-        self.pt, self.pl = pt, pl
-        self.hp, self.wp = self.h + pt + pb, self.w + pl + pr
-        if out_hw is None:
-            out_hw = ((self.hp - self.dh * (kh - 1) - 1) // self.sh + 1,
-                      (self.wp - self.dw * (kw - 1) - 1) // self.sw + 1)
-        self.ho, self.wo = out_hw
-
-    def windows(self, img):
-        """Yield ``(i, j, view)``: ``view[..., ho, wo] = img[..., ho*sh + i*dh, wo*sw + j*dw]``."""
-        hspan, wspan = self.sh * (self.ho - 1) + 1, self.sw * (self.wo - 1) + 1
-        for i in range(self.kh):
-            for j in range(self.kw):
-                r, s = i * self.dh, j * self.dw
-                yield i, j, img[..., r:r + hspan:self.sh, s:s + wspan:self.sw]
-
-    @property
-    def strided(self) -> bool:
-        return self.sh > 1 or self.sw > 1
-
-    def phases(self):
-        """The stride phases ``(a, b)`` that some window reads: ``(i*dh % sh, j*dw % sw)``."""
-        return sorted({(i * self.dh % self.sh, j * self.dw % self.sw)
-                       for i in range(self.kh) for j in range(self.kw)})
-
-    def phase_windows(self, phases):
-        """Windows as stride-1 views of the stride phases ``phases[a, b] = img[..., a::sh,
-        b::sw]``: row ``ho*sh + r`` of the image is row ``ho + r // sh`` of phase ``r % sh``."""
-        for i in range(self.kh):
-            for j in range(self.kw):
-                r, s = i * self.dh, j * self.dw
-                ph = phases[r % self.sh, s % self.sw]
-                yield i, j, ph[..., r // self.sh:r // self.sh + self.ho,
-                               s // self.sw:s // self.sw + self.wo]
-
-
-def _pad_input(x, geo):
-    """(N, C, H, W) ``x`` zero-padded into a channel-major (C, N, Hp, Wp) buffer."""
-    img = xp.zeros((geo.c, geo.n, geo.hp, geo.wp), x.dtype)
-    img[:, :, geo.pt:geo.pt + geo.h, geo.pl:geo.pl + geo.w] = x.transpose(1, 0, 2, 3)
-    return img
-
-
-def im2col(img, geo, groups=1, ones=False):
-    """Columns (G, Cg*kh*kw [+ 1], N*Ho*Wo) of a channel-major padded image (C, N, Hp, Wp).
-
-    ``ones`` appends a row of ones per group (the bias's row in the GEMM).
-    """
-    cg = geo.c // groups
-    k = cg * geo.kh * geo.kw
-    cols = xp.empty((groups, k + ones, geo.n * geo.ho * geo.wo), img.dtype)
-    if ones:
-        cols[:, k] = 1
-    view = cols[:, :k].reshape(groups, cg, geo.kh, geo.kw, geo.n, geo.ho, geo.wo)
-    src = img.reshape(groups, cg, geo.n, geo.hp, geo.wp)
-    if geo.strided:
-        # copy each stride phase once, contiguous: the window copies then read plain rows
-        # instead of every sh-th row and sw-th element (3-5x faster for stride 2)
-        phases = {(a, b): xp.ascontiguousarray(src[..., a::geo.sh, b::geo.sw])
-                  for a, b in geo.phases()}
-        windows = geo.phase_windows(phases)
-    else:
-        windows = geo.windows(src)
-    for i, j, window in windows:
-        view[:, :, i, j] = window
-    return cols
-
-
-def col2im(cols, geo, piece=None, dtype=None):
-    """Sum columns (C*kh*kw, N*Ho*Wo) back into a zero-padded channel-major image.
-
-    ``piece(i, j)``, if given, returns the (C, N*Ho*Wo) columns of offset (i, j) instead
-    (computed on the fly, so that they never exist all at once; give ``dtype`` then).
-    """
-    img = xp.zeros((geo.c, geo.n, geo.hp, geo.wp), dtype or cols.dtype)
-    shape = (geo.c, geo.n, geo.ho, geo.wo)
-    if piece is None:
-        cols6 = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho, geo.wo)
-
-        def piece(i, j):
-            return cols6[:, i, j]
-    if not geo.strided:
-        for i, j, window in geo.windows(img):
-            window += piece(i, j).reshape(shape)
-        return img
-    # accumulate into contiguous stride phases, then put each phase in place once
-    phases = {(a, b): xp.zeros(img[..., a::geo.sh, b::geo.sw].shape, img.dtype)
-              for a, b in geo.phases()}
-    for i, j, window in geo.phase_windows(phases):
-        window += piece(i, j).reshape(shape)
-    for (a, b), ph in phases.items():
-        img[..., a::geo.sh, b::geo.sw] = ph
-    return img
-
-
-def _crop(img, geo):
-    """The unpadded (N, C, H, W) view of a channel-major padded image."""
-    return img[:, :, geo.pt:geo.pt + geo.h, geo.pl:geo.pl + geo.w].transpose(1, 0, 2, 3)
-
-
-def _channel_major(g):
-    """(N, C, H, W) as a contiguous (C, N*H*W) matrix (free if already channel-major)."""
-    gc = xp.ascontiguousarray(g.transpose(1, 0, 2, 3))
-    return gc.reshape(gc.shape[0], -1)
-
-
-def _flat_shifts(geo):
-    """Whether im2col/col2im can shift whole flattened planes (stride 1, Wo == W), and how.
-
-    Then output position ``q = ho*W + wo`` reads input position ``q + delta`` with
-    ``delta = (i*dh - pt)*W + (j*dw - pl)``: one long run per (channel, sample, i, j)
-    instead of ``Ho`` runs of ``Wo`` floats. The ``|j*dw - pl|`` columns that wrap
-    around into the neighbouring row are the ones that read padding: they are zeroed.
-    Yields ``(i, j, q_lo, q_hi, delta, col_shift)`` with ``[q_lo, q_hi)`` the outputs
-    whose input is inside the image.
-    """
-    h, w, ho = geo.h, geo.w, geo.ho
-    for i in range(geo.kh):
-        a = i * geo.dh - geo.pt
-        h0, h1 = max(0, -a), min(ho, h - a)
-        for j in range(geo.kw):
-            b = j * geo.dw - geo.pl
-            delta = a * w + b
-            q_lo, q_hi = max(h0 * w, -delta), min(h1 * w, h * w - delta)
-            yield i, j, q_lo, max(q_lo, q_hi), delta, b
-
-
-def _flat_ok(geo) -> bool:
-    return geo.sh == 1 and geo.sw == 1 and geo.wo == geo.w
-
-
-def _zero_wrapped(plane, geo, b):
-    """Zero the output columns whose input column ``wo + b`` lies in the padding."""
-    rows = plane.reshape(plane.shape[:-1] + (geo.ho, geo.w))
-    if b < 0:
-        rows[..., :-b] = 0
-    elif b > 0:
-        rows[..., geo.w - b:] = 0
-
-
-def _im2col_flat(x, geo, groups, ones):
-    """``im2col`` for stride 1 and Wo == W, from the unpadded channel-major input."""
-    cg = geo.c // groups
-    k = cg * geo.kh * geo.kw
-    cols = xp.empty((groups, k + ones, geo.n * geo.ho * geo.wo), x.dtype)
-    if ones:
-        cols[:, k] = 1
-    view = cols[:, :k].reshape(groups, cg, geo.kh, geo.kw, geo.n, geo.ho * geo.wo)
-    src = x.reshape(groups, cg, geo.n, geo.h * geo.w)
-    shifts = list(_flat_shifts(geo))
-
-    def fill(src, view):
-        for i, j, q_lo, q_hi, delta, b in shifts:
-            plane = view[:, :, i, j]
-            plane[..., :q_lo] = 0
-            plane[..., q_hi:] = 0
-            plane[..., q_lo:q_hi] = src[..., q_lo + delta:q_hi + delta]
-            _zero_wrapped(plane, geo, b)
-
-    # halves of the channels (or of the batch, for one input channel) on two threads:
-    # conv2's im2col of cnn_mnist (128, 32, 14, 14) from 2.5 to 1.3 ms
-    parallel_chunks(fill, src, view, axis=(1, 1) if cg > 1 else (2, 4))
-    return cols
-
-
-def _col2im_flat(cols, geo, piece=None, dtype=None):
-    """``col2im`` for stride 1 and Wo == W: the unpadded channel-major gradient (C, N, H, W).
-
-    ``piece`` as in ``col2im``; its arrays are scribbled on (wrapped columns zeroed).
-    """
-    dx = xp.zeros((geo.c, geo.n, geo.h * geo.w), dtype or cols.dtype)
-    shifts = list(_flat_shifts(geo))
-    if piece is None:
-        cols5 = cols.reshape(geo.c, geo.kh, geo.kw, geo.n, geo.ho * geo.wo)
-
-        def add(cols5, dx):
-            for i, j, q_lo, q_hi, delta, b in shifts:
-                plane = cols5[:, i, j]
-                _zero_wrapped(plane, geo, b)
-                dx[..., q_lo + delta:q_hi + delta] += plane[..., q_lo:q_hi]
-
-        # halves of the channels on two threads: conv2's col2im of cnn_mnist from 4.1 to
-        # 2.0 ms
-        parallel_chunks(add, cols5, dx, axis=0)
-        return dx.reshape(geo.c, geo.n, geo.h, geo.w)
-    for i, j, q_lo, q_hi, delta, b in shifts:
-        plane = piece(i, j).reshape(geo.c, geo.n, geo.ho * geo.wo)
-        _zero_wrapped(plane, geo, b)
-        dx[..., q_lo + delta:q_hi + delta] += plane[..., q_lo:q_hi]
-    return dx.reshape(geo.c, geo.n, geo.h, geo.w)
-
-
-# ----------------------------------------------------------------------------- Conv
 class Conv(Function):
-    """``out = conv(x, w) + b`` for 1-D (N, C, L) and 2-D (N, C, H, W) inputs.
+    """``out = conv(x, w) + b`` for (N, C, *size) inputs with 1 to 3 spatial dimensions.
 
-    Attrs: ``stride`` (sh, sw), ``padding`` (top, bottom, left, right), ``dilation``
-    (dh, dw), ``groups``; 1-D convolutions pass a height of 1 (stride (1, s), ...).
-    Unbatched inputs (one dimension fewer) are accepted. Shapes are checked by
-    ``ember.nn.functional.conv``. The output is an NCHW view of channel-major memory.
+    Attrs: ``stride``, ``dilation`` (one int per spatial dimension), ``padding`` (before
+    and after per dimension: ``(b0, a0, b1, a1, ..)``), ``groups``. Unbatched inputs are
+    accepted. Shapes are checked by ``ember.nn.functional.conv``. The output is a view of
+    channel-major memory.
     """
 
     def forward(self, x, w, b, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1),
                 groups=1):
-        self.x_shape, self.w_shape = x.shape, w.shape
-        x4, w4 = _as_4d(x, w)
-        o, cg, kh, kw = w4.shape
-        geo = _Geometry(x4.shape, kh, kw, stride, padding, dilation)
-        w3 = w4.reshape(groups, o // groups, cg * kh * kw)
-        has_bias = b is not None
-        if _flat_ok(geo):
-            xc = xp.ascontiguousarray(x4.transpose(1, 0, 2, 3))
-            cols = _im2col_flat(xc, geo, groups, has_bias)
+        self.unbatched = x.ndim == w.ndim - 1
+        if self.unbatched:
+            x = x[None]
+        o, cg = w.shape[:2]
+        geo = Geometry(x.shape, w.shape[2:], stride, padding, dilation)
+        self.geo, self.has_bias, self.w_shape = geo, b is not None, w.shape
+        if conv_depthwise.applies(geo, groups, cg):
+            self.depthwise = conv_depthwise.DepthwisePlan(geo, w, x)
+            y = self.depthwise.forward(b)
         else:
-            cols = im2col(_pad_input(x4, geo), geo, groups, ones=has_bias)
-        # [W | b] @ [cols; 1]: one GEMM per group gives W @ cols + b
-        wb = xp.concatenate([w3, b.reshape(groups, -1, 1)], axis=2) if has_bias else w3
-        y = xp.matmul(wb, cols).reshape(o, geo.n, geo.ho, geo.wo)
-        self.geo, self.cols, self.w3, self.has_bias = geo, cols, w3, has_bias
-        return _restore(y.transpose(1, 0, 2, 3), self.x_shape, len(self.w_shape))
+            self.depthwise = None
+            self.w3 = w.reshape(groups, o // groups, -1)
+            # [W | b] @ [cols; 1]: one GEMM per group gives W @ cols + b
+            wb = xp.concatenate([self.w3, b.reshape(groups, -1, 1)], axis=2) \
+                if self.has_bias else self.w3
+            if not flat_ok(geo):
+                src = pad_input(x, geo)
+            elif x.strides[-1] == x.itemsize:
+                src = x.swapaxes(0, 1)  # the shifted runs read NCHW or channel-major in place
+            else:  # channels-last memory: one transposing copy, then plain runs
+                src = xp.ascontiguousarray(x.swapaxes(0, 1))
+            self.pieces = _pieces(geo, groups * wb.shape[2], x.itemsize)
+            if self.pieces is None:
+                self.cols = _columns(src, geo, groups, self.has_bias)
+                y = xp.matmul(wb, self.cols)
+            else:
+                self.src = src  # each piece's columns are built again by the backward
+                y = xp.empty((groups, o // groups, geo.n, geo.out[0],
+                              geo.n_out // geo.out[0]), x.dtype)
+                for n0, n1, r0, r1, part in self.pieces:
+                    cols = _columns(src[:, n0:n1], part, groups, self.has_bias, False)
+                    xp.matmul(wb, cols, out=_piece_view(y, n0, n1, r0, r1))
+            y = y.reshape((o, geo.n) + geo.out)
+        y = _nchw(y)
+        return y[0] if self.unbatched else y
 
     def backward(self, g):
-        geo, w3, cols = self.geo, self.w3, self.cols
+        if self.unbatched:
+            g = g[None]
+        want_x = self.needs_input_grad(0)
+        want_w = self.needs_input_grad(1)
+        want_b = self.has_bias and self.needs_input_grad(2)
+        if self.depthwise is not None:
+            gx, gw, gb = self.depthwise.backward(g, want_x, want_w, want_b)
+        else:
+            gx, gw, gb = self._gemm_backward(g, want_x, want_w or want_b)
+        if gx is not None and self.unbatched:
+            gx = gx[0]
+        return gx, gw, gb
+
+    def _gemm_backward(self, g, want_x, want_wb):
+        geo, w3 = self.geo, self.w3
         groups, og, k = w3.shape
-        rows = _channel_major(_grad_4d(g, self.x_shape, len(self.w_shape)))
-        rows = rows.reshape(groups, og, -1)
-        gw = gb = gx = None
-        if self.needs_input_grad(1) or (self.has_bias and self.needs_input_grad(2)):
+        rows = channel_major(g).reshape(groups, og, -1)
+        if self.pieces is None:
+            gwb = xp.matmul(self.cols, rows.swapaxes(-1, -2)) if want_wb else None
+            gx = None
+            if want_x:  # dcols = W^T @ dY, then col2im
+                gcols = xp.matmul(w3.swapaxes(-1, -2), rows)
+                gx = _nchw(col2im_flat(gcols, geo)) if flat_ok(geo) else \
+                    crop(col2im(gcols, geo), geo)
+        else:
+            gwb, gx = self._pieces_backward(rows, want_x, want_wb)
+        gw = gb = None
+        if want_wb:
             # [dW | db] = dY @ [cols; 1]^T, computed as ([cols; 1] @ dY^T)^T: OpenBLAS is
-            # faster with the long N*Ho*Wo reduction on this side (conv2 of cnn_mnist,
+            # faster with the long N*n_out reduction on this side (conv2 of cnn_mnist,
             # (64, 25088) x (25088, 289): 6.3 ms instead of 8.1 ms)
-            gwb = xp.matmul(cols, rows.swapaxes(-1, -2)).swapaxes(-1, -2)
+            gwb = gwb.swapaxes(-1, -2)
             gw = gwb[..., :k].reshape(self.w_shape)
             if self.has_bias:
                 gb = gwb[..., k].reshape(-1)
-        if self.needs_input_grad(0):
-            gcols, piece = None, None
-            if og == 1 and k == geo.kh * geo.kw:
-                # depthwise: dcols[c, ij] = w[c, ij] * dY[c] is an outer product; form it
-                # one offset at a time inside col2im instead of as a K=1 GEMM
-                wk, g2 = w3[:, 0], rows.reshape(geo.c, -1)
-
-                def piece(i, j):
-                    return wk[:, i * geo.kw + j, None] * g2
-            else:
-                # dcols = W^T @ dY, then col2im
-                gcols = xp.matmul(w3.swapaxes(-1, -2), rows)
-            if _flat_ok(geo):
-                gx = _col2im_flat(gcols, geo, piece, rows.dtype).transpose(1, 0, 2, 3)
-            else:
-                gx = _crop(col2im(gcols, geo, piece, rows.dtype), geo)
-            gx = _restore(gx, self.x_shape, len(self.w_shape))
         return gx, gw, gb
 
+    def _pieces_backward(self, rows, want_x, want_wb):
+        """The backward piece by piece, each piece's columns built again (see the module
+        docstring): ([cols; 1] @ dY^T summed over pieces, dx)."""
+        geo, w3 = self.geo, self.w3
+        groups, og, _ = w3.shape
+        rows = rows.reshape(groups, og, geo.n, geo.out[0], -1)
+        shape = geo.size if flat_ok(geo) else geo.padded
+        dx = xp.zeros((geo.c, geo.n) + shape, rows.dtype) if want_x else None
+        gwb = None
+        for n0, n1, r0, r1, part in self.pieces:
+            cols = _columns(self.src[:, n0:n1], part, groups, self.has_bias, False)
+            rows_p = _piece_view(rows, n0, n1, r0, r1)
+            if want_wb:
+                gwb_p = xp.matmul(cols, rows_p.swapaxes(-1, -2))
+                gwb = gwb_p if gwb is None else xp.add(gwb, gwb_p, out=gwb)
+            if want_x:
+                gcols = xp.matmul(w3.swapaxes(-1, -2), rows_p)
+                if flat_ok(part):
+                    col2im_flat(gcols, part, dx[:, n0:n1], split=False)
+                else:
+                    col2im(gcols, part, dx[:, n0:n1])
+        if want_x:
+            dx = _nchw(dx) if flat_ok(geo) else crop(dx, geo)
+        return gwb, dx
 
-# ----------------------------------------------------------------------------- transposed
+
 class ConvTranspose(Function):
-    """The transposed convolution (the input gradient of ``Conv``), 1-D or 2-D.
+    """The transposed convolution (the input gradient of ``Conv``), 1-D to 3-D.
 
-    ``w`` has shape (C_in, C_out/G, kh, kw). Attrs as ``Conv`` plus ``out_hw``, the output
-    size (after padding is cropped and output_padding added), computed by the caller.
+    ``w`` has shape (C_in, C_out/G, *kernel). Attrs as ``Conv`` plus ``out_size``, the
+    output's spatial size (after padding is cropped and output_padding added), computed
+    by the caller.
     """
 
     def forward(self, x, w, b, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1),
-                groups=1, out_hw=(1, 1)):
-        self.x_shape, self.w_shape = x.shape, w.shape
-        x4, w4 = _as_4d(x, w)
-        cin, og, kh, kw = w4.shape
-        n, _, h, wi = x4.shape
+                groups=1, out_size=(1, 1)):
+        self.unbatched = x.ndim == w.ndim - 1
+        if self.unbatched:
+            x = x[None]
+        cin, og = w.shape[:2]
+        kernel = w.shape[2:]
         # the geometry of the conv whose input is this output and whose output is x
-        pt, _, pl, _ = padding
-        hp = max((h - 1) * stride[0] + dilation[0] * (kh - 1) + 1, pt + out_hw[0])
-        wp = max((wi - 1) * stride[1] + dilation[1] * (kw - 1) + 1, pl + out_hw[1])
-        geo = _Geometry((n, og * groups) + tuple(out_hw), kh, kw, stride,
-                        (pt, hp - pt - out_hw[0], pl, wp - pl - out_hw[1]), dilation,
-                        out_hw=(h, wi))
-        w3 = w4.reshape(groups, cin // groups, og * kh * kw)
-        xc = _channel_major(x4).reshape(groups, cin // groups, -1)
+        pads = []
+        for n_in, n_out, s, d, k, before in zip(x.shape[2:], out_size, stride, dilation,
+                                                kernel, padding[0::2]):
+            padded = max((n_in - 1) * s + d * (k - 1) + 1, before + n_out)
+            pads += [before, padded - before - n_out]
+        geo = Geometry((x.shape[0], og * groups) + tuple(out_size), kernel, stride, pads,
+                       dilation, out=x.shape[2:])
+        w3 = w.reshape(groups, cin // groups, -1)
+        xc = channel_major(x).reshape(groups, cin // groups, -1)
         # cols = W^T @ x, then col2im scatters them onto the (padded) output
-        y = _crop(col2im(xp.matmul(w3.swapaxes(-1, -2), xc), geo), geo)
+        y = crop(col2im(xp.matmul(w3.swapaxes(-1, -2), xc), geo), geo)
         if b is not None:
-            y += b[:, None, None]
+            y += b.reshape((-1,) + (1,) * geo.nd)
         self.geo, self.w3, self.xc, self.has_bias = geo, w3, xc, b is not None
-        return _restore(y, self.x_shape, len(self.w_shape))
+        self.w_shape = w.shape
+        return y[0] if self.unbatched else y
 
     def backward(self, g):
         geo, w3 = self.geo, self.w3
-        g4 = _grad_4d(g, self.x_shape, len(self.w_shape))
-        gb = g4.sum(axis=(0, 2, 3)) if self.has_bias and self.needs_input_grad(2) else None
-        cols = im2col(_pad_input(g4, geo), geo, w3.shape[0])
+        if self.unbatched:
+            g = g[None]
+        spatial = tuple(range(2, 2 + geo.nd))
+        gb = g.sum(axis=(0,) + spatial) if self.has_bias and self.needs_input_grad(2) else None
+        cols = im2col(pad_input(g, geo), geo, w3.shape[0])
         gx = gw = None
         if self.needs_input_grad(0):
-            gx = xp.matmul(w3, cols).reshape(-1, geo.n, geo.ho, geo.wo).transpose(1, 0, 2, 3)
-            gx = _restore(gx, self.x_shape, len(self.w_shape))
+            gx = _nchw(xp.matmul(w3, cols).reshape((-1, geo.n) + geo.out))
+            if self.unbatched:
+                gx = gx[0]
         if self.needs_input_grad(1):
             gw = xp.matmul(self.xc, cols.swapaxes(-1, -2)).reshape(self.w_shape)
         return gx, gw, gb

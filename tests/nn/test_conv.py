@@ -1,4 +1,4 @@
-"""Conv1d, Conv2d, ConvTranspose1d/2d against PyTorch: values, input and weight gradients."""
+"""Conv1d/2d/3d, ConvTranspose1d/2d/3d against PyTorch: values, input and weight gradients."""
 import math
 
 import numpy as np
@@ -78,6 +78,8 @@ CONV2D = [
     ((2, 2, 4, 9), (3, 2, 2, 5), {"padding": (0, 4), "dilation": (1, 2)}),
     ((2, 2, 6, 5), (3, 2, 5, 1), {"padding": (1, 0)}),
     ((1, 2, 4, 1), (3, 2, 3, 5), {"padding": (1, 2)}),  # every column but one is padding
+    # shifts wider than the image: the wrapped positions are the whole row
+    ((1, 2, 4, 3), (3, 2, 3, 9), {"padding": (1, 4)}),
 ]
 
 
@@ -106,6 +108,27 @@ def test_conv1d_matches_torch(x_shape, w_shape, kw):
     check_parity("conv1d", x_shape, w_shape, **kw)
 
 
+CONV3D = [
+    ((2, 3, 5, 6, 4), (4, 3, 3, 3, 3), {}),
+    ((2, 3, 5, 6, 4), (4, 3, 3, 3, 3), {"padding": 1}),  # one shifted run per offset
+    ((2, 3, 5, 6, 7), (4, 3, 3, 2, 3), {"padding": 1, "stride": 2}),
+    ((2, 3, 6, 5, 7), (4, 3, 2, 3, 3), {"stride": (1, 2, 3), "padding": (1, 0, 2)}),
+    ((2, 3, 5, 6, 7), (4, 3, 2, 4, 3), {"padding": "same", "dilation": (1, 2, 1)}),
+    ((2, 3, 7, 6, 5), (4, 3, 3, 3, 3), {"dilation": (2, 1, 1), "padding": (0, 1, 1)}),
+    ((2, 4, 5, 6, 7), (6, 2, 3, 3, 3), {"groups": 2, "padding": (2, 1, 1)}),
+    ((2, 4, 5, 6, 7), (4, 1, 3, 3, 3), {"groups": 4, "padding": 1}),  # depthwise
+    ((2, 4, 5, 6, 7), (8, 1, 3, 3, 3), {"groups": 4, "padding": 1, "stride": (1, 2, 2)}),
+    ((2, 3, 4, 5, 6), (4, 3, 1, 1, 1), {"padding": "valid"}),
+    ((3, 5, 6, 7), (4, 3, 3, 3, 3), {"padding": 1}),  # unbatched
+]
+
+
+@pytest.mark.parametrize("x_shape,w_shape,kw", CONV3D, ids=[str(c[2]) for c in CONV3D])
+@pytest.mark.parametrize("bias", [True, False])
+def test_conv3d_matches_torch(x_shape, w_shape, kw, bias):
+    check_parity("conv3d", x_shape, w_shape, bias=bias, **kw)
+
+
 CONV_T2D = [
     ((2, 3, 5, 4), (3, 4, 3, 3), {}),
     ((2, 3, 5, 4), (3, 4, 1, 1), {"stride": 2}),
@@ -124,6 +147,21 @@ CONV_T2D = [
 @pytest.mark.parametrize("bias", [True, False])
 def test_conv_transpose2d_matches_torch(x_shape, w_shape, kw, bias):
     check_parity("conv_transpose2d", x_shape, w_shape, bias=bias, **kw)
+
+
+CONV_T3D = [
+    ((2, 3, 3, 4, 3), (3, 2, 3, 3, 3), {"stride": 2, "padding": 1, "output_padding": 1}),
+    ((2, 4, 3, 4, 3), (4, 1, 2, 3, 2), {"groups": 2, "dilation": 2}),
+    ((2, 2, 3, 2, 4), (2, 3, 2, 2, 3), {"stride": (2, 1, 3), "padding": (0, 1, 1),
+                                        "output_padding": (1, 0, 2)}),
+    ((2, 3, 4, 3), (2, 3, 3, 3, 3), {"padding": 1}),  # unbatched
+]
+
+
+@pytest.mark.parametrize("x_shape,w_shape,kw", CONV_T3D, ids=[str(c[2]) for c in CONV_T3D])
+@pytest.mark.parametrize("bias", [True, False])
+def test_conv_transpose3d_matches_torch(x_shape, w_shape, kw, bias):
+    check_parity("conv_transpose3d", x_shape, w_shape, bias=bias, **kw)
 
 
 def test_conv_transpose1d_matches_torch():
@@ -153,6 +191,14 @@ MODULES = [
     ("ConvTranspose2d", (3, 4, 3), {"stride": 2, "padding": 1, "output_padding": 1},
      (2, 3, 5, 4)),
     ("ConvTranspose1d", (3, 4, 3), {"stride": 2}, (2, 3, 5)),
+    ("Conv3d", (3, 4, 3), {"padding": "same"}, (2, 3, 4, 5, 6)),
+    ("Conv3d", (4, 4, (3, 1, 2)), {"stride": (2, 1, 1), "groups": 4, "bias": False},
+     (2, 4, 5, 4, 3)),
+    ("Conv3d", (2, 3, 3), {"padding": (1, 2, 1), "padding_mode": "reflect"}, (2, 2, 4, 5, 6)),
+    ("Conv3d", (2, 3, 3), {"padding": 1, "padding_mode": "replicate"}, (2, 2, 4, 5, 6)),
+    ("Conv3d", (2, 3, 2), {"padding": "same", "padding_mode": "circular"}, (2, 2, 4, 5, 6)),
+    ("ConvTranspose3d", (3, 4, 3), {"stride": 2, "padding": 1, "output_padding": 1},
+     (2, 3, 3, 4, 2)),
 ]
 
 
@@ -181,6 +227,16 @@ def test_conv_transpose2d_output_size_argument():
     assert tuple(m(x).shape) == (1, 3, 7, 9)
     with pytest.raises(ValueError, match="valid sizes along dimension 0 range from 7 to 8"):
         m(x, output_size=(9, 9))
+
+
+def test_conv_transpose3d_output_size_argument():
+    m = nn.ConvTranspose3d(2, 3, 3, stride=2, padding=1)
+    x = ember.randn(1, 2, 3, 4, 5)
+    assert tuple(m(x, output_size=(1, 3, 6, 8, 10)).shape) == (1, 3, 6, 8, 10)
+    with pytest.raises(ValueError, match=r"ConvTranspose3d: requested an output size of "
+                                         r"\(6, 8, 11\), but valid sizes along dimension 2 "
+                                         r"range from 9 to 10"):
+        m(x, output_size=(6, 8, 11))
 
 
 def test_default_init_is_pytorchs():
@@ -257,6 +313,29 @@ def test_small_cnn_training_step_split_over_threads(monkeypatch):
     test_small_cnn_training_step_matches_torch()
     check_parity("conv2d", (5, 3, 7, 6), (4, 3, 3, 3), padding="same")
 
+@pytest.mark.parametrize("fn,x_shape,w_shape,kw", [
+    ("conv2d", (3, 3, 7, 6), (4, 3, 3, 3), {"padding": 1}),  # shifted runs
+    ("conv2d", (3, 4, 7, 6), (6, 2, 3, 2), {"stride": 2, "groups": 2}),  # padded windows
+    ("conv2d", (3, 2, 9, 8), (3, 2, 3, 3), {"stride": (2, 1), "padding": 1, "dilation": 2}),
+    ("conv3d", (2, 2, 5, 4, 3), (3, 2, 3, 3, 3), {"padding": 1}),
+    ("conv3d", (2, 2, 7, 4, 5), (3, 2, 3, 2, 3), {"stride": 2, "padding": (1, 0, 1)}),
+    ("conv1d", (3, 3, 9), (2, 3, 3), {"dilation": 2}),
+], ids=lambda v: str(v) if isinstance(v, dict) else None)
+def test_conv_in_pieces(monkeypatch, fn, x_shape, w_shape, kw):
+    """Columns above WHOLE_BYTES are built, used and dropped a piece at a time: pieces of
+    one output row, of several rows, of whole samples."""
+    from ember.ops import conv
+
+    rows = w_shape[1] * int(np.prod(w_shape[2:])) + 1
+    out = F.__dict__[fn](ember.randn(*x_shape), ember.randn(*w_shape), **kw).shape[2:]
+    row_bytes = rows * int(np.prod(out[1:])) * 4 * kw.get("groups", 1)
+    monkeypatch.setattr(conv, "WHOLE_BYTES", 0)
+    for piece_rows in (1, 2, 2 * out[0]):
+        monkeypatch.setattr(conv, "PIECE_BYTES", piece_rows * row_bytes)
+        check_parity(fn, x_shape, w_shape, **kw)
+        check_parity(fn, x_shape, w_shape, bias=False, x_grad=False, **kw)
+
+
 def _Relu(lib):  # noqa: N802
     if hasattr(lib.nn, "ReLU"):
         return lib.nn.ReLU
@@ -276,6 +355,10 @@ GRADCHECK = [
     ("conv2d", (1, 3, 5, 4), (3, 1, 3, 3), {"padding": 1, "stride": 2, "groups": 3}),
     ("conv2d", (1, 3, 4, 4), (3, 1, 3, 3), {"padding": 1, "groups": 3}),
     ("conv1d", (2, 2, 6), (3, 2, 3), {"padding": 1, "stride": 2}),
+    ("conv3d", (1, 2, 3, 4, 3), (2, 2, 2, 3, 2), {"padding": 1, "stride": (1, 2, 1)}),
+    ("conv3d", (1, 2, 3, 3, 4), (2, 1, 3, 3, 3), {"padding": "same", "groups": 2}),
+    ("conv_transpose3d", (1, 2, 2, 3, 2), (2, 1, 2, 2, 3), {"stride": 2, "padding": 1,
+                                                          "output_padding": 1}),
     ("conv_transpose2d", (1, 2, 3, 3), (2, 2, 3, 2), {"stride": 2, "padding": 1,
                                                       "output_padding": 1}),
     ("conv_transpose1d", (2, 2, 4), (2, 3, 3), {"stride": 2}),
@@ -391,3 +474,74 @@ def test_channels_last_memory(kw):
     (e * e).sum().backward()
     (r * r).sum().backward()
     _close(leaf.grad.permute(0, 3, 1, 2), t.grad, "input gradient")
+
+
+# ------------------------------------------------------------------------- conv3d errors
+def test_conv3d_rejects_wrong_ranks():
+    with pytest.raises(ValueError, match=r"conv3d: expected 4-D \(unbatched\) or 5-D "
+                                         r"\(batched\) input \(got shapes \(3, 5, 5\)\)"):
+        nn.Conv3d(3, 4, 3)(ember.randn(3, 5, 5))
+    with pytest.raises(ValueError, match=r"conv3d: weight must be 5-D \(out_channels, "
+                                         r"in_channels/groups, kD, kH, kW\) \(got shapes "
+                                         r"\(4, 3, 3, 3\)\)"):
+        F.conv3d(ember.randn(1, 3, 5, 5, 5), ember.randn(4, 3, 3, 3))
+
+
+def test_conv3d_rejects_channel_mismatch():
+    with pytest.raises(ValueError, match=r"conv3d: expected input with 3 channels "
+                                         r"\(in_channels/groups=3 x groups=1\) in dimension 1, "
+                                         r"but the input has 5 \(got shapes \(2, 5, 4, 4, 4\), "
+                                         r"\(4, 3, 3, 3, 3\)\)"):
+        nn.Conv3d(3, 4, 3)(ember.randn(2, 5, 4, 4, 4))
+
+
+def test_conv3d_kernel_larger_than_padded_input():
+    with pytest.raises(ValueError, match=r"conv3d: kernel size \(3, 5, 3\) \(dilated by "
+                                         r"\(1, 1, 1\)\) is larger than the padded input "
+                                         r"\(4, 2, 4\) \+ padding \(0, 2, 0\)"):
+        F.conv3d(ember.randn(1, 1, 4, 2, 4), ember.randn(2, 1, 3, 5, 3), padding=(0, 1, 0))
+
+
+def test_conv3d_bad_groups():
+    with pytest.raises(ValueError, match=r"conv3d: out_channels \(5\) must be divisible by "
+                                         r"groups \(2\) \(got shapes \(5, 2, 3, 3, 3\)\)"):
+        F.conv3d(ember.randn(1, 4, 5, 5, 5), ember.randn(5, 2, 3, 3, 3), groups=2)
+    with pytest.raises(ValueError, match=r"conv3d: groups must be a positive int, got 0"):
+        F.conv3d(ember.randn(1, 4, 5, 5, 5), ember.randn(4, 4, 3, 3, 3), groups=0)
+    with pytest.raises(ValueError, match=r"Conv3d: in_channels \(5\) must be divisible by "
+                                         r"groups \(2\)"):
+        nn.Conv3d(5, 4, 3, groups=2)
+
+
+def test_conv3d_bad_arguments():
+    x, w = ember.randn(1, 2, 5, 5, 5), ember.randn(3, 2, 3, 3, 3)
+    with pytest.raises(ValueError, match=r"conv3d: stride must be an int or a tuple of 3 ints, "
+                                         r"got \(1, 2\)"):
+        F.conv3d(x, w, stride=(1, 2))
+    with pytest.raises(ValueError, match=r"conv3d: padding='same' is not supported for strided "
+                                         r"convolutions \(got stride=\(1, 1, 2\)\)"):
+        F.conv3d(x, w, stride=(1, 1, 2), padding="same")
+    with pytest.raises(ValueError, match=r"conv3d: dilation must be positive, got \(1, 0, 1\)"):
+        F.conv3d(x, w, dilation=(1, 0, 1))
+    with pytest.raises(ValueError, match=r"conv3d: bias must have shape \(3,\) \(got shapes "
+                                         r"\(2,\)\)"):
+        F.conv3d(x, w, ember.randn(2))
+    with pytest.raises(TypeError, match=r"conv3d: input, weight and bias must have the same "
+                                        r"floating dtype, got float64, float32"):
+        F.conv3d(x.double(), w)
+
+
+def test_conv_transpose3d_errors():
+    x = ember.randn(1, 2, 3, 3, 3)
+    with pytest.raises(ValueError, match=r"conv_transpose3d: output_padding \(0, 2, 0\) must "
+                                         r"be smaller than either stride \(2, 2, 2\) or "
+                                         r"dilation \(1, 1, 1\)"):
+        F.conv_transpose3d(x, ember.randn(2, 3, 3, 3, 3), stride=2, output_padding=(0, 2, 0))
+    with pytest.raises(ValueError, match=r"conv_transpose3d: expected input with 4 channels "
+                                         r"\(weight.shape\[0\]\) in dimension 1, but the input "
+                                         r"has 2 \(got shapes \(1, 2, 3, 3, 3\), "
+                                         r"\(4, 3, 3, 3, 3\)\)"):
+        F.conv_transpose3d(x, ember.randn(4, 3, 3, 3, 3))
+    with pytest.raises(ValueError, match=r"conv_transpose3d: output size \(-1, -1, -1\) is too "
+                                         r"small"):
+        F.conv_transpose3d(x, ember.randn(2, 3, 1, 1, 1), padding=2)

@@ -1,4 +1,5 @@
-"""Max, average and adaptive pooling against PyTorch: values, indices and gradients."""
+"""Max, average and adaptive pooling (1-D to 3-D) and max unpooling against PyTorch:
+values, indices and gradients."""
 import numpy as np
 import pytest
 
@@ -133,6 +134,31 @@ def test_max_pool1d_matches_torch(shape, args, kw):
     check_parity("max_pool1d", _x(shape), *args, return_indices=True, **kw)
 
 
+MAX3D = [
+    ((2, 3, 6, 8, 4), (2,), {}),  # the 2x2x2 phases path
+    ((2, 3, 7, 5, 5), (2,), {}),  # ... with odd sizes (floor)
+    ((2, 3, 7, 5, 5), (2,), {"ceil_mode": True}),
+    ((2, 3, 7, 5, 6), (3,), {"stride": 2, "padding": 1, "ceil_mode": True}),
+    ((2, 3, 7, 5, 6), ((3, 2, 2),), {"stride": (2, 1, 2), "dilation": (1, 2, 1)}),
+    ((3, 6, 5, 4), (2,), {"stride": 1}),  # unbatched
+]
+
+
+@pytest.mark.parametrize("shape,args,kw", MAX3D, ids=[str(m[2]) for m in MAX3D])
+@pytest.mark.parametrize("return_indices", [False, True])
+def test_max_pool3d_matches_torch(shape, args, kw, return_indices):
+    check_parity("max_pool3d", _x(shape), *args, return_indices=return_indices, **kw)
+
+
+def test_max_pool3d_ties_and_layouts():
+    # ties after a ReLU go to the first maximum in scan order; a channel-major input
+    # (a convolution's output) pools in its own layout
+    x = np.maximum(np.random.default_rng(0).integers(-3, 2, (2, 3, 6, 4, 4)), 0)
+    check_parity("max_pool3d", x.astype(np.float32), 2, return_indices=True)
+    xc = np.ascontiguousarray(_x((3, 4, 4, 6, 6)).swapaxes(0, 1)).swapaxes(0, 1)
+    check_parity("max_pool3d", xc, 2, return_indices=True)
+
+
 AVG2D = [
     ((2, 3, 8, 6), (2,), {}),
     ((2, 3, 7, 5), (3,), {"stride": 2, "padding": 1}),
@@ -149,6 +175,22 @@ AVG2D = [
 @pytest.mark.parametrize("shape,args,kw", AVG2D, ids=[str(m[2]) for m in AVG2D])
 def test_avg_pool2d_matches_torch(shape, args, kw):
     check_parity("avg_pool2d", _x(shape), *args, **kw)
+
+
+AVG3D = [
+    ((2, 3, 6, 8, 4), (2,), {}),
+    ((2, 3, 7, 5, 6), (3,), {"stride": 2, "padding": 1}),
+    ((2, 3, 7, 5, 6), (3,), {"stride": 2, "padding": 1, "ceil_mode": True,
+                             "count_include_pad": False}),
+    ((2, 3, 7, 5, 6), ((3, 1, 2),), {"stride": (1, 2, 2), "padding": (1, 0, 1),
+                                     "divisor_override": 5}),
+    ((3, 6, 5, 4), (2,), {"stride": 1}),  # unbatched
+]
+
+
+@pytest.mark.parametrize("shape,args,kw", AVG3D, ids=[str(m[2]) for m in AVG3D])
+def test_avg_pool3d_matches_torch(shape, args, kw):
+    check_parity("avg_pool3d", _x(shape), *args, **kw)
 
 
 @pytest.mark.parametrize("kw", [{}, {"stride": 2, "padding": 1, "ceil_mode": True},
@@ -170,6 +212,13 @@ def test_adaptive_max_pool2d_matches_torch(shape, size):
     check_parity("adaptive_max_pool2d", _x(shape), size, return_indices=True)
 
 
+@pytest.mark.parametrize("shape,size", [((2, 3, 7, 5, 6), 1), ((2, 3, 7, 5, 6), (3, None, 4)),
+                                        ((2, 3, 4, 3, 5), (6, 5, 2)), ((3, 6, 6, 6), 2)])
+def test_adaptive_3d_matches_torch(shape, size):
+    check_parity("adaptive_avg_pool3d", _x(shape), size)
+    check_parity("adaptive_max_pool3d", _x(shape), size, return_indices=True)
+
+
 def test_adaptive_1d_matches_torch():
     check_parity("adaptive_avg_pool1d", _x((2, 3, 10)), 4)
     check_parity("adaptive_max_pool1d", _x((2, 3, 10)), 4, return_indices=True)
@@ -186,6 +235,10 @@ MODULES = [
     ("AdaptiveAvgPool1d", (3,), {}, (2, 3, 8)),
     ("AdaptiveMaxPool2d", (2,), {}, (2, 3, 8, 6)),
     ("AdaptiveMaxPool1d", (3,), {}, (2, 3, 8)),
+    ("MaxPool3d", (3,), {"stride": 2, "padding": 1, "ceil_mode": True}, (2, 3, 6, 5, 4)),
+    ("AvgPool3d", (2,), {"ceil_mode": True, "divisor_override": 3}, (2, 3, 5, 5, 4)),
+    ("AdaptiveAvgPool3d", ((2, 1, 3),), {}, (2, 3, 6, 5, 4)),
+    ("AdaptiveMaxPool3d", (2,), {}, (2, 3, 6, 5, 4)),
 ]
 
 
@@ -206,6 +259,93 @@ def test_max_pool_module_return_indices():
     assert not ei.requires_grad
 
 
+# ------------------------------------------------------------------------- unpooling
+UNPOOL = [
+    # (nd, input shape, kernel, pooling kwargs, output_size)
+    (2, (2, 3, 8, 6), 2, {}, None),
+    (2, (2, 3, 7, 5), 2, {}, (7, 5)),  # odd sizes need output_size
+    (2, (2, 3, 7, 5), 2, {"stride": 2, "padding": 1}, (2, 3, 7, 5)),  # with (N, C)
+    (2, (2, 3, 9, 8), (3, 2), {"stride": (3, 2)}, None),
+    (2, (3, 8, 6), 2, {}, None),  # unbatched
+    (1, (2, 3, 9), 3, {"stride": 3}, (9,)),
+    (3, (2, 3, 6, 4, 4), 2, {}, None),
+    (3, (2, 3, 5, 4, 5), 2, {"stride": 2, "padding": (1, 0, 1)}, (5, 4, 5)),
+]
+
+
+@pytest.mark.parametrize("nd,shape,kernel,kw,size", UNPOOL,
+                         ids=[f"{u[0]}d-{u[3]}-{u[4]}" for u in UNPOOL])
+def test_max_unpool_matches_torch(nd, shape, kernel, kw, size):
+    x = _x(shape)
+    res = []
+    for lib in (ember, torch):
+        F_ = lib.nn.functional
+        xt = lib.tensor(x, requires_grad=True)
+        y, idx = getattr(F_, f"max_pool{nd}d")(xt, kernel, return_indices=True, **kw)
+        z = getattr(F_, f"max_unpool{nd}d")(y * 2.0, idx, kernel, output_size=size, **kw)
+        gz = np.random.default_rng(1).standard_normal(tuple(z.shape)).astype(np.float32)
+        (z * lib.tensor(gz)).sum().backward()
+        res.append((z, xt.grad))
+    (ez, eg), (tz, tg) = res
+    _close(ez, tz, "unpooled output")
+    _close(eg, tg, "input gradient through pooling and unpooling")
+
+
+@pytest.mark.parametrize("nd,shape", [(1, (2, 3, 8)), (2, (2, 3, 6, 8)), (3, (2, 2, 4, 4, 6))])
+def test_max_unpool_module_matches_torch(nd, shape):
+    x = _x(shape)
+    outs = []
+    for lib in (ember, torch):
+        pool = getattr(lib.nn, f"MaxPool{nd}d")(2, return_indices=True)
+        unpool = getattr(lib.nn, f"MaxUnpool{nd}d")(2)
+        outs.append((repr(unpool), unpool(*pool(lib.tensor(x)), output_size=shape)))
+    assert outs[0][0] == outs[1][0]
+    _close(outs[0][1], outs[1][1], f"MaxUnpool{nd}d")
+
+
+def test_max_unpool_errors():
+    x = ember.arange(32.0).reshape(1, 2, 4, 4)  # each window's maximum at its bottom right
+    y, idx = F.max_pool2d(x, 2, return_indices=True)
+    with pytest.raises(ValueError, match=r"max_unpool2d: invalid output_size \(6, 4\) \(dim 0 "
+                                         r"must be between 2 and 6, exclusive\)"):
+        F.max_unpool2d(y, idx, 2, output_size=(6, 4))
+    with pytest.raises(ValueError, match=r"max_unpool2d: output_size should have 2 or 4 "
+                                         r"elements, got \(4,\)"):
+        F.max_unpool2d(y, idx, 2, output_size=(4,))
+    with pytest.raises(ValueError, match=r"max_unpool2d: indices must have the shape of the "
+                                         r"input \(got shapes \(1, 2, 2, 2\), \(1, 2, 4\)\)"):
+        F.max_unpool2d(y, idx.reshape(1, 2, 4), 2)
+    with pytest.raises(TypeError, match=r"max_unpool2d: indices must be an integer tensor, "
+                                        r"got float32"):
+        F.max_unpool2d(y, idx.float(), 2)
+    with pytest.raises(ValueError, match=r"max_unpool2d: found an invalid max index 15 for an "
+                                         r"output of spatial size \(2, 2\)"):
+        F.max_unpool2d(y, idx, 1)
+    with pytest.raises(ValueError, match=r"max_unpool3d: expected 4-D \(unbatched\) or 5-D "
+                                         r"\(batched\) input \(got shapes \(2, 2, 2\)\)"):
+        F.max_unpool3d(y[0], idx[0], 2)
+    with pytest.raises(ValueError, match=r"max_unpool1d: kernel_size must be positive"):
+        F.max_unpool1d(y[0], idx[0], 0)
+
+
+def test_pool3d_errors():
+    with pytest.raises(ValueError, match=r"max_pool3d: calculated output size \(1, 0, 1\) is "
+                                         r"too small for the input's spatial size \(4, 2, 4\)"):
+        F.max_pool3d(ember.randn(1, 1, 4, 2, 4), 3)
+    with pytest.raises(ValueError, match=r"avg_pool3d: padding should be at most half of the "
+                                         r"effective kernel size, but got padding=\(2, 0, 0\)"):
+        F.avg_pool3d(ember.randn(1, 1, 6, 6, 6), 2, padding=(2, 0, 0))
+    with pytest.raises(ValueError, match=r"max_pool3d: kernel_size must be an int or a tuple "
+                                         r"of 3 ints, got \(2, 2\)"):
+        nn.MaxPool3d((2, 2))(ember.randn(1, 1, 6, 6, 6))
+    with pytest.raises(ValueError, match=r"adaptive_max_pool3d: output_size must be an int or "
+                                         r"a tuple of 3"):
+        F.adaptive_max_pool3d(ember.randn(1, 1, 6, 6, 6), (2, 2))
+    with pytest.raises(ValueError, match=r"adaptive_avg_pool3d: expected 4-D \(unbatched\) or "
+                                         r"5-D \(batched\) input \(got shapes \(6, 6, 6\)\)"):
+        F.adaptive_avg_pool3d(ember.randn(6, 6, 6), 2)
+
+
 # ------------------------------------------------------------------------- gradcheck
 GRADCHECK = [
     ("max_pool2d", (2, 2, 4, 4), (2,), {}),
@@ -215,6 +355,11 @@ GRADCHECK = [
     ("avg_pool1d", (2, 2, 5), (2,), {"stride": 1}),
     ("adaptive_avg_pool2d", (1, 2, 5, 4), ((3, 3),), {}),
     ("adaptive_max_pool2d", (1, 2, 5, 4), ((2, 3),), {}),
+    ("max_pool3d", (1, 2, 4, 4, 4), (2,), {}),
+    ("max_pool3d", (1, 1, 5, 4, 3), (3,), {"stride": 2, "padding": 1, "ceil_mode": True}),
+    ("avg_pool3d", (1, 1, 5, 4, 3), (3,), {"stride": 2, "padding": 1,
+                                           "count_include_pad": False}),
+    ("adaptive_max_pool3d", (1, 1, 5, 4, 3), ((2, 3, 2),), {}),
 ]
 
 

@@ -79,3 +79,79 @@ case("interpolate_bilinear_corners",
      lambda T, x: T.nn.functional.interpolate(x, scale_factor=1.5, mode="bilinear",
                                               align_corners=True),
      lambda rng: [_image(rng, low=2, high=4)])
+
+
+# ------------------------------------------------------------------------- 3-D and depthwise
+def _volume(rng, channels=2, low=3, high=5):
+    return normal(rng, (_dim(rng, 1, 2), channels) + tuple(_dim(rng, low, high)
+                                                           for _ in range(3)))
+
+
+def _distinct_volume(rng):
+    return [distinct(rng, (_dim(rng, 1, 2), 2) + tuple(_dim(rng, 3, 5) for _ in range(3)))]
+
+
+case("conv3d", lambda T, x, w, b: T.nn.functional.conv3d(x, w, b, padding=1),
+     lambda rng: [_volume(rng), normal(rng, (3, 2, 3, 2, 3)), normal(rng, (3,))])
+case("conv3d_stride_groups",
+     lambda T, x, w: T.nn.functional.conv3d(x, w, stride=(1, 2, 2), dilation=(1, 1, 2),
+                                            groups=2),
+     lambda rng: [_volume(rng, 4, 5, 6), normal(rng, (4, 2, 2, 2, 2))])
+case("conv_transpose3d",
+     lambda T, x, w, b: T.nn.functional.conv_transpose3d(x, w, b, stride=2, padding=1,
+                                                         output_padding=1),
+     lambda rng: [_volume(rng, low=2, high=3), normal(rng, (2, 3, 3, 2, 3)),
+                  normal(rng, (3,))])
+case("conv2d_depthwise_stride_multiplier",
+     lambda T, x, w, b: T.nn.functional.conv2d(x, w, b, stride=2, padding=1, groups=2),
+     lambda rng: [_image(rng), normal(rng, (4, 1, 3, 3)), normal(rng, (4,))])
+case("conv1d_depthwise", lambda T, x, w: T.nn.functional.conv1d(x, w, padding=2, dilation=2,
+                                                                 groups=3),
+     lambda rng: [normal(rng, (_dim(rng, 1, 2), 3, _dim(rng, 3, 8))), normal(rng, (3, 1, 3))])
+case("conv3d_depthwise", lambda T, x, w: T.nn.functional.conv3d(x, w, padding=1, groups=2),
+     lambda rng: [_volume(rng), normal(rng, (2, 1, 3, 3, 3))])
+
+case("max_pool3d", lambda T, x: T.nn.functional.max_pool3d(x, 2), _distinct_volume)
+case("max_pool3d_pad_ceil",
+     lambda T, x: T.nn.functional.max_pool3d(x, (3, 2, 3), stride=2, padding=1,
+                                             ceil_mode=True),
+     _distinct_volume)
+case("avg_pool3d",
+     lambda T, x: T.nn.functional.avg_pool3d(x, 3, stride=2, padding=1, ceil_mode=True,
+                                             count_include_pad=False),
+     lambda rng: [_volume(rng)])
+case("adaptive_avg_pool3d", lambda T, x: T.nn.functional.adaptive_avg_pool3d(x, (2, 3, 1)),
+     lambda rng: [_volume(rng)])
+case("adaptive_max_pool3d", lambda T, x: T.nn.functional.adaptive_max_pool3d(x, 2),
+     _distinct_volume)
+case("max_unpool2d",
+     lambda T, x: T.nn.functional.max_unpool2d(
+         *T.nn.functional.max_pool2d(x, 2, return_indices=True), 2, output_size=x.shape[-2:]),
+     _distinct_image)
+# (windows that do not overlap: one input picked by two windows would be written once by
+# the unpooling but get both gradients, in PyTorch too, and finite differences see one)
+case("max_unpool1d_padded",
+     lambda T, x: T.nn.functional.max_unpool1d(
+         *T.nn.functional.max_pool1d(x, 2, stride=2, padding=1, return_indices=True), 2,
+         stride=2, padding=1, output_size=x.shape[-1:]),
+     lambda rng: [distinct(rng, (2, 3, _dim(rng, 3, 8)))])
+case("max_unpool3d",
+     lambda T, x: T.nn.functional.max_unpool3d(
+         *T.nn.functional.max_pool3d(x, 2, return_indices=True), 2, output_size=x.shape),
+     _distinct_volume)
+case("interpolate_bicubic",
+     lambda T, x: T.nn.functional.interpolate(x, scale_factor=1.7, mode="bicubic"),
+     lambda rng: [_image(rng, low=2, high=5)])
+case("interpolate_bicubic_corners",
+     lambda T, x: T.nn.functional.interpolate(x, size=(4, 7), mode="bicubic",
+                                              align_corners=True),
+     lambda rng: [_image(rng, low=2, high=5)])
+case("interpolate_trilinear",
+     lambda T, x: T.nn.functional.interpolate(x, scale_factor=(2, 1.5, 0.5), mode="trilinear"),
+     lambda rng: [_volume(rng, low=2, high=4)])
+case("interpolate_area_3d",
+     lambda T, x: T.nn.functional.interpolate(x, size=(2, 3, 2), mode="area"),
+     lambda rng: [_volume(rng)])
+case("interpolate_nearest_3d",
+     lambda T, x: T.nn.functional.interpolate(x, scale_factor=2),
+     lambda rng: [_volume(rng, low=2, high=3)])

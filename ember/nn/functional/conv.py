@@ -1,4 +1,4 @@
-"""Convolutions as functions: ``conv1d``, ``conv2d``, ``conv_transpose1d/2d`` (torch's names).
+"""Convolutions as functions: ``conv1d/2d/3d``, ``conv_transpose1d/2d/3d`` (torch's names).
 
 These check the arguments and shapes (so a mistake is reported here, naming the shapes,
 not deep inside NumPy), turn PyTorch's padding forms into explicit per-side amounts and
@@ -11,7 +11,10 @@ from ember.errors import shape_error
 from ember.ops.conv import Conv, ConvTranspose, conv_output_size
 from ember.tensor import Tensor
 
-__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d"]
+
+_KERNEL_DIMS = {1: "kernel", 2: "kH, kW", 3: "kD, kH, kW"}
 
 
 def ntuple(value, n: int, op: str, name: str) -> tuple:
@@ -92,7 +95,7 @@ def _check_operands(op, input, weight, bias, groups, nd, weight_dims):  # noqa: 
     _check_dtypes(op, input, weight, bias)
     if len(w_shape) != nd + 2:
         raise shape_error(op, f"weight must be {nd + 2}-D ({weight_dims}, "
-                          f"{'kernel' if nd == 1 else 'kH, kW'})", w_shape)
+                          f"{_KERNEL_DIMS[nd]})", w_shape)
     if len(x_shape) not in (nd + 1, nd + 2):
         raise shape_error(op, f"expected {nd + 1}-D (unbatched) or {nd + 2}-D (batched) input",
                           x_shape)
@@ -127,10 +130,8 @@ def _conv(op, input, weight, bias, stride, padding, dilation, groups, nd):  # no
             raise shape_error(op, f"kernel size {tuple(kernel)} (dilated by {dilation}) is "
                               f"larger than the padded input {tuple(x_shape[-nd:])} + padding "
                               f"{tuple(p0 + p1 for p0, p1 in pads)}", x_shape, w_shape)
-    if nd == 1:
-        stride, dilation, pads = (1,) + stride, (1,) + dilation, ((0, 0),) + pads
-    return Conv.apply(input, weight, bias, stride=stride,
-                      padding=pads[0] + pads[1], dilation=dilation, groups=groups)
+    return Conv.apply(input, weight, bias, stride=stride, padding=sum(pads, ()),
+                      dilation=dilation, groups=groups)
 
 
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,  # noqa: A002
@@ -150,6 +151,17 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     Shape: (N, C_out, H_out, W_out), ``H_out = (H + 2p - d(k-1) - 1) // s + 1``.
     """
     return _conv("conv2d", input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,  # noqa: A002
+           dilation=1, groups: int = 1) -> Tensor:
+    """3-D convolution: input (N, C_in, D, H, W) or (C_in, D, H, W), weight
+    (C_out, C_in / groups, kD, kH, kW).
+
+    Arguments as ``conv2d`` with ints or triples. Shape: (N, C_out, D_out, H_out, W_out).
+    Example: ``conv3d(x, w, padding='same')`` keeps the volume's size.
+    """
+    return _conv("conv3d", input, weight, bias, stride, padding, dilation, groups, 3)
 
 
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,  # noqa: A002
@@ -197,12 +209,9 @@ def _conv_transpose(op, input, weight, bias, stride, padding, output_padding, gr
     if any(v < 1 for v in out_size):
         raise shape_error(op, f"output size {out_size} is too small (padding {pads} too large "
                           f"for the input and kernel)", x_shape, w_shape)
-    if nd == 1:
-        stride, dilation, pads, out_size = (1,) + stride, (1,) + dilation, (0,) + pads, \
-            (1,) + out_size
     return ConvTranspose.apply(input, weight, bias, stride=stride,
-                               padding=(pads[0], pads[0], pads[1], pads[1]), dilation=dilation,
-                               groups=groups, out_hw=out_size)
+                               padding=tuple(p for p in pads for _ in (0, 1)),
+                               dilation=dilation, groups=groups, out_size=out_size)
 
 
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,  # noqa: A002
@@ -226,3 +235,11 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """1-D transposed convolution: input (N, C_in, L), weight (C_in, C_out / groups, k)."""
     return _conv_transpose("conv_transpose1d", input, weight, bias, stride, padding,
                            output_padding, groups, dilation, 1)
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,  # noqa: A002
+                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+    """3-D transposed convolution: input (N, C_in, D, H, W), weight
+    (C_in, C_out / groups, kD, kH, kW); arguments as ``conv_transpose2d`` with triples."""
+    return _conv_transpose("conv_transpose3d", input, weight, bias, stride, padding,
+                           output_padding, groups, dilation, 3)

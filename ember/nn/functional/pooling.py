@@ -1,27 +1,24 @@
-"""Pooling as functions: max, average and adaptive pooling, 1-D and 2-D (torch's names).
+"""Pooling as functions: max, average, adaptive pooling and max unpooling, 1-D to 3-D.
 
-These check arguments, compute PyTorch's output sizes (``ceil_mode`` included) and run
-the primitives of ``ember.ops.pool``.
+torch's names. These check arguments, compute PyTorch's output sizes (``ceil_mode``
+included) and run the primitives of ``ember.ops.pool`` and ``ember.ops.resample``.
 """
 from __future__ import annotations
 
+import math
+
 from ember.autograd import Symbolic
-from ember.backend import xp
 from ember.errors import shape_error
 from ember.nn.functional.conv import ntuple
-from ember.ops.pool import (
-    AdaptiveMaxPool,
-    AvgPool,
-    MaxPool,
-    MaxPoolWithIndices,
-    Resample,
-    adaptive_bins,
-)
+from ember.ops.pool import AvgPool, MaxPool, MaxPoolWithIndices, MaxUnpool
+from ember.ops.resample import AdaptiveMaxPool, Resample, bin_matrix
 from ember.tensor import Tensor
 
 __all__ = [
-    "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
-    "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+    "adaptive_max_pool2d", "adaptive_max_pool3d", "max_unpool1d", "max_unpool2d",
+    "max_unpool3d",
 ]
 
 
@@ -69,8 +66,6 @@ def _window_args(op, input, nd, kernel_size, stride, padding, dilation, ceil_mod
         raise shape_error(op, f"calculated output size {out} is too small for the input's "
                           f"spatial size {shape[-nd:]} (kernel_size={kernel}, stride={stride}, "
                           f"padding={pads}, dilation={dil})", shape)
-    if nd == 1:
-        return (1,) + kernel, (1,) + stride, (0,) + pads, (1,) + dil, (1,) + out
     return kernel, stride, pads, dil, out
 
 
@@ -78,7 +73,7 @@ def _max_pool(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode, 
               return_indices):
     kernel, stride, pads, dil, out = _window_args(op, input, nd, kernel_size, stride, padding,
                                                   dilation, ceil_mode, True)
-    attrs = dict(nd=nd, kernel=kernel, stride=stride, padding=pads, dilation=dil, out_hw=out)
+    attrs = dict(nd=nd, kernel=kernel, stride=stride, padding=pads, dilation=dil, out=out)
     if return_indices:
         values, indices = MaxPoolWithIndices.apply(input, **attrs)
         return values, indices.detach()
@@ -108,13 +103,21 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,  
                      ceil_mode, return_indices)
 
 
+def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,  # noqa: A002
+               ceil_mode: bool = False, return_indices: bool = False):
+    """3-D max pooling over (N, C, D, H, W) or (C, D, H, W); arguments as ``max_pool2d``
+    with ints or triples (indices are flat positions ``(d * H + h) * W + w``)."""
+    return _max_pool("max_pool3d", 3, input, kernel_size, stride, padding, dilation,
+                     ceil_mode, return_indices)
+
+
 def _avg_pool(op, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,  # noqa: A002
               divisor_override):
     kernel, stride, pads, _, out = _window_args(op, input, nd, kernel_size, stride, padding, 1,
                                                 ceil_mode, False)
     if divisor_override is not None and divisor_override == 0:
         raise ValueError(f"{op}: divisor_override must be non-zero")
-    return AvgPool.apply(input, nd=nd, kernel=kernel, stride=stride, padding=pads, out_hw=out,
+    return AvgPool.apply(input, nd=nd, kernel=kernel, stride=stride, padding=pads, out=out,
                          count_include_pad=bool(count_include_pad),
                          divisor_override=divisor_override)
 
@@ -139,6 +142,14 @@ def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
                      count_include_pad, None)
 
 
+def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,  # noqa: A002
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """3-D average pooling over (N, C, D, H, W) or (C, D, H, W); arguments as
+    ``avg_pool2d`` with ints or triples."""
+    return _avg_pool("avg_pool3d", 3, input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, divisor_override)
+
+
 def _adaptive_size(op, output_size, shape, nd):
     sizes = (output_size,) * nd if isinstance(output_size, int) or output_size is None \
         else tuple(output_size)
@@ -151,12 +162,11 @@ def _adaptive_size(op, output_size, shape, nd):
     return out
 
 
-def _bin_matrix(size, n_out, dtype):
-    """(n_out, size) matrix averaging each adaptive bin."""
-    a = xp.zeros((n_out, size), dtype)
-    for i, (s, e) in enumerate(zip(*adaptive_bins(size, n_out))):
-        a[i, s:e] = 1.0 / (e - s)
-    return a
+def _adaptive_avg_pool(op, nd, input, output_size):  # noqa: A002
+    shape = _check_input(op, input, nd)
+    out = _adaptive_size(op, output_size, shape, nd)
+    return Resample.apply(input, *(bin_matrix(n, o, input.dtype)
+                                   for n, o in zip(shape[-nd:], out)))
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:  # noqa: A002
@@ -166,33 +176,114 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:  # noqa: A002
         output_size: an int, or a pair whose entries may be None (keep that input size).
             ``adaptive_avg_pool2d(x, 1)`` is global average pooling.
     """
-    shape = _check_input("adaptive_avg_pool2d", input, 2)
-    ho, wo = _adaptive_size("adaptive_avg_pool2d", output_size, shape, 2)
-    dtype = input.dtype
-    return Resample.apply(input, _bin_matrix(shape[-2], ho, dtype),
-                          _bin_matrix(shape[-1], wo, dtype))
+    return _adaptive_avg_pool("adaptive_avg_pool2d", 2, input, output_size)
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:  # noqa: A002
     """1-D adaptive average pooling over (N, C, L) or (C, L)."""
-    shape = _check_input("adaptive_avg_pool1d", input, 1)
-    (lo,) = _adaptive_size("adaptive_avg_pool1d", output_size, shape, 1)
-    return Resample.apply(input, None, _bin_matrix(shape[-1], lo, input.dtype))
+    return _adaptive_avg_pool("adaptive_avg_pool1d", 1, input, output_size)
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:  # noqa: A002
+    """3-D adaptive average pooling over (N, C, D, H, W) or (C, D, H, W); ``output_size``
+    an int or a triple (None entries keep that input size)."""
+    return _adaptive_avg_pool("adaptive_avg_pool3d", 3, input, output_size)
+
+
+def _adaptive_max_pool(op, nd, input, output_size, return_indices):  # noqa: A002
+    shape = _check_input(op, input, nd)
+    out = _adaptive_size(op, output_size, shape, nd)
+    values, indices = AdaptiveMaxPool.apply(input, out=out)
+    return (values, indices.detach()) if return_indices else values
 
 
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):  # noqa: A002
     """Max over PyTorch's adaptive bins; ``output_size`` as ``adaptive_avg_pool2d``."""
-    shape = _check_input("adaptive_max_pool2d", input, 2)
-    out = _adaptive_size("adaptive_max_pool2d", output_size, shape, 2)
-    values, indices = AdaptiveMaxPool.apply(input, out_hw=out)
-    return (values, indices.detach()) if return_indices else values
+    return _adaptive_max_pool("adaptive_max_pool2d", 2, input, output_size, return_indices)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):  # noqa: A002
     """1-D adaptive max pooling over (N, C, L) or (C, L)."""
-    shape = _check_input("adaptive_max_pool1d", input, 1)
-    (lo,) = _adaptive_size("adaptive_max_pool1d", output_size, shape, 1)
-    x = input.unsqueeze(-2)
-    values, indices = AdaptiveMaxPool.apply(x, out_hw=(1, lo))
-    values, indices = values.squeeze(-2), indices.detach().squeeze(-2)
-    return (values, indices) if return_indices else values
+    return _adaptive_max_pool("adaptive_max_pool1d", 1, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):  # noqa: A002
+    """3-D adaptive max pooling over (N, C, D, H, W) or (C, D, H, W)."""
+    return _adaptive_max_pool("adaptive_max_pool3d", 3, input, output_size, return_indices)
+
+
+# ----------------------------------------------------------------------------- unpooling
+def _max_unpool(op, nd, input, indices, kernel_size, stride, padding, output_size):  # noqa: A002
+    shape = _check_input(op, input, nd)
+    if not isinstance(indices, (Tensor, Symbolic)):
+        raise TypeError(f"{op}: indices must be a Tensor, got {type(indices).__name__}")
+    if tuple(indices.shape) != shape:
+        raise shape_error(op, "indices must have the shape of the input", shape,
+                          tuple(indices.shape))
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"{op}: indices must be an integer tensor, got {indices.dtype}")
+    kernel = ntuple(kernel_size, nd, op, "kernel_size")
+    stride = kernel if stride is None or stride == [] or stride == () else ntuple(
+        stride, nd, op, "stride")
+    pads = ntuple(padding, nd, op, "padding")
+    for name, values in (("kernel_size", kernel), ("stride", stride)):
+        if any(v < 1 for v in values):
+            raise ValueError(f"{op}: {name} must be positive, got {values}")
+    default = tuple((n - 1) * s + k - 2 * p
+                    for n, s, k, p in zip(shape[-nd:], stride, kernel, pads))
+    if output_size is None:
+        out = default
+    else:
+        out = tuple(int(v) for v in output_size)
+        if len(out) == nd + 2 or (len(out) == nd + 1 and len(shape) == nd + 1):
+            out = out[-nd:]
+        if len(out) != nd:
+            raise ValueError(f"{op}: output_size should have {nd} or {nd + 2} elements, "
+                             f"got {tuple(output_size)}")
+        for d, (o, base, s) in enumerate(zip(out, default, stride)):
+            if not base - s < o < base + s:
+                raise ValueError(f"{op}: invalid output_size {out} (dim {d} must be between "
+                                 f"{base - s} and {base + s}, exclusive)")
+    if any(o < 1 for o in out):
+        raise shape_error(op, f"output size {out} is empty (kernel_size={kernel}, "
+                          f"stride={stride}, padding={pads})", shape)
+    if isinstance(indices, Tensor):
+        idx = indices.array
+        if idx.size and (idx.min() < 0 or idx.max() >= math.prod(out)):
+            bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
+            raise ValueError(f"{op}: found an invalid max index {bad} for an output of "
+                             f"spatial size {out} (indices must lie in [0, "
+                             f"{math.prod(out)}))")
+    return MaxUnpool.apply(input, indices, out=out)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,  # noqa: A002
+                 output_size=None) -> Tensor:
+    """The partial inverse of ``max_pool2d``: every value of ``input`` put back at the flat
+    position ``indices`` gave (``max_pool2d(..., return_indices=True)``), zeros elsewhere.
+
+    Args:
+        input, indices: (N, C, H, W) or (C, H, W), the pooling's two outputs.
+        kernel_size, stride (default: kernel_size), padding: the pooling's.
+        output_size: the size to restore (an input size that the pooling maps to this
+            output; default ``(H - 1) * stride - 2 * padding + kernel_size``), with or
+            without the leading (N, C).
+
+    Example: ``y, i = F.max_pool2d(x, 2, return_indices=True); F.max_unpool2d(y, i, 2)``.
+    """
+    return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding,
+                       output_size)
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,  # noqa: A002
+                 output_size=None) -> Tensor:
+    """The partial inverse of ``max_pool1d``; arguments as ``max_unpool2d``."""
+    return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding,
+                       output_size)
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,  # noqa: A002
+                 output_size=None) -> Tensor:
+    """The partial inverse of ``max_pool3d``; arguments as ``max_unpool2d``."""
+    return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding,
+                       output_size)

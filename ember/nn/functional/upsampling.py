@@ -1,8 +1,8 @@
-"""Resizing as functions: ``interpolate`` (nearest, linear, bilinear) and its aliases.
+"""Resizing as functions: ``interpolate`` (nearest, (bi/tri)linear, bicubic, area) and aliases.
 
-Each mode is a separable linear map: ``out = A_h @ x @ A_w^T`` with an (out, in) matrix per
-resized dimension, built here with PyTorch's source-index rules and applied by the
-``Resample`` primitive (whose gradient is the transposed map).
+Each mode is a separable linear map: ``out = x ×_1 A_1 ×_2 A_2 ..`` with an (out, in)
+matrix per resized dimension, built here with PyTorch's source-index rules and applied by
+the ``Resample`` primitive (whose gradient is the transposed map).
 """
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ import math
 from ember.autograd import Symbolic
 from ember.backend import xp
 from ember.errors import shape_error
-from ember.ops.pool import Resample
+from ember.ops.resample import Resample, bin_matrix
 from ember.tensor import Tensor
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear"]
 
-_MODES = {"nearest": None, "nearest-exact": None, "linear": 1, "bilinear": 2}
+# mode -> the number of spatial dimensions it needs (None: any of 1, 2, 3)
+_MODES = {"nearest": None, "nearest-exact": None, "area": None, "linear": 1, "bilinear": 2,
+          "bicubic": 2, "trilinear": 3}
+_INTERPOLATING = ("linear", "bilinear", "bicubic", "trilinear")
+# PyTorch's bicubic kernel parameter (Keys' cubic convolution with a = -0.75)
+_CUBIC_A = -0.75
 
 
 def _nearest_matrix(n_in, n_out, scale, exact, dtype):
@@ -28,13 +33,19 @@ def _nearest_matrix(n_in, n_out, scale, exact, dtype):
     return a
 
 
-def _linear_matrix(n_in, n_out, scale, align_corners, dtype):
-    """(n_out, n_in) with two weights per row: PyTorch's ``area_pixel_compute_source_index``."""
+def _source_positions(n_in, n_out, scale, align_corners, cubic=False):
+    """PyTorch's ``area_pixel_compute_source_index``: where each output samples the input
+    (clamped at 0 from below except for bicubic, which clamps its taps instead)."""
     dst = xp.arange(n_out, dtype=xp.float64)
     if align_corners:
-        src = dst * ((n_in - 1) / (n_out - 1) if n_out > 1 else 0.0)
-    else:
-        src = xp.maximum((dst + 0.5) * scale - 0.5, 0.0)
+        return dst * ((n_in - 1) / (n_out - 1) if n_out > 1 else 0.0)
+    src = (dst + 0.5) * scale - 0.5
+    return src if cubic else xp.maximum(src, 0.0)
+
+
+def _linear_matrix(n_in, n_out, scale, align_corners, dtype):
+    """(n_out, n_in) with two weights per row."""
+    src = _source_positions(n_in, n_out, scale, align_corners)
     i0 = xp.minimum(xp.floor(src).astype(xp.int64), n_in - 1)
     i1 = xp.minimum(i0 + 1, n_in - 1)
     frac = src - i0
@@ -45,18 +56,57 @@ def _linear_matrix(n_in, n_out, scale, align_corners, dtype):
     return a.astype(dtype)
 
 
+def _cubic_weights(t):
+    """The four taps' weights at fraction ``t`` (taps at -1, 0, 1, 2 from ``floor(src)``)."""
+    a = _CUBIC_A
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
+def _cubic_matrix(n_in, n_out, scale, align_corners, dtype):
+    """(n_out, n_in) with four weights per row; taps outside the input are clamped to its
+    border (their weights add up there), as PyTorch's ``upsample_bicubic2d``."""
+    src = _source_positions(n_in, n_out, scale, align_corners, cubic=True)
+    i0 = xp.minimum(xp.floor(src).astype(xp.int64), n_in - 1)
+    t = xp.clip(src - i0, 0.0, 1.0)
+    a = xp.zeros((n_out, n_in), xp.float64)
+    rows = xp.arange(n_out)
+    for j, weight in enumerate(_cubic_weights(t)):
+        xp.add.at(a, (rows, xp.clip(i0 - 1 + j, 0, n_in - 1)), weight)
+    return a.astype(dtype)
+
+
+def _matrix(mode, n_in, n_out, scale, align_corners, dtype):
+    if mode in ("nearest", "nearest-exact"):
+        return _nearest_matrix(n_in, n_out, scale, mode == "nearest-exact", dtype)
+    if mode == "area":
+        return bin_matrix(n_in, n_out, dtype)
+    if mode == "bicubic":
+        return _cubic_matrix(n_in, n_out, scale, align_corners, dtype)
+    return _linear_matrix(n_in, n_out, scale, align_corners, dtype)
+
+
 def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",  # noqa: A002
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
-    """Resize the spatial dimensions of (N, C, L) or (N, C, H, W) input.
+    """Resize the spatial dimensions of (N, C, L), (N, C, H, W) or (N, C, D, H, W) input.
 
     Args:
         size: the output's spatial size (int or tuple), or
         scale_factor: a multiplier per dimension (output size = floor(size * factor)).
-        mode: ``'nearest'``, ``'nearest-exact'``, ``'linear'`` (3-D input) or
-            ``'bilinear'`` (4-D input).
-        align_corners: (linear modes) map corner pixels' centres onto each other, instead
-            of the pixel areas' edges (PyTorch's default False).
+        mode: ``'nearest'``, ``'nearest-exact'``, ``'area'`` (adaptive average pooling),
+            ``'linear'`` (3-D input), ``'bilinear'`` or ``'bicubic'`` (4-D input), or
+            ``'trilinear'`` (5-D input). Bicubic is PyTorch's: Keys' kernel with
+            a = -0.75, taps past the border clamped to it (so it can overshoot the
+            input's range).
+        align_corners: (interpolating modes) map corner pixels' centres onto each other,
+            instead of the pixel areas' edges (PyTorch's default False).
         recompute_scale_factor: with ``scale_factor``, compute source positions from the
             rounded output size instead of from the factor itself.
 
@@ -71,26 +121,19 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         raise NotImplementedError("interpolate: antialias=True is not supported")
     shape = tuple(input.shape)
     nd = len(shape) - 2
-    if nd not in (1, 2):
-        raise shape_error("interpolate", "expected 3-D (N, C, L) or 4-D (N, C, H, W) input",
-                          shape)
+    if nd not in (1, 2, 3):
+        raise shape_error("interpolate", "expected 3-D (N, C, L), 4-D (N, C, H, W) or 5-D "
+                          "(N, C, D, H, W) input", shape)
     if _MODES[mode] is not None and _MODES[mode] != nd:
         raise shape_error("interpolate", f"got {nd + 2}-D input, but {mode!r} mode needs "
                           f"{_MODES[mode] + 2}-D input", shape)
-    if align_corners is not None and _MODES[mode] is None:
-        raise ValueError("interpolate: align_corners can only be set with the interpolating "
-                         "modes 'linear' and 'bilinear'")
+    if align_corners is not None and mode not in _INTERPOLATING:
+        raise ValueError(f"interpolate: align_corners can only be set with the interpolating "
+                         f"modes {_INTERPOLATING}, not {mode!r}")
     out_size, scales = _output_size(shape[2:], size, scale_factor, recompute_scale_factor)
-    mats = []
-    for n_in, n_out, scale in zip(shape[2:], out_size, scales):
-        if _MODES[mode] is None:
-            mats.append(_nearest_matrix(n_in, n_out, scale, mode == "nearest-exact",
-                                        input.dtype))
-        else:
-            mats.append(_linear_matrix(n_in, n_out, scale, bool(align_corners), input.dtype))
-    if nd == 1:
-        return Resample.apply(input, None, mats[0])
-    return Resample.apply(input, mats[0], mats[1])
+    return Resample.apply(input, *(_matrix(mode, n_in, n_out, scale, bool(align_corners),
+                                           input.dtype)
+                                   for n_in, n_out, scale in zip(shape[2:], out_size, scales)))
 
 
 def _output_size(in_size, size, scale_factor, recompute):

@@ -1,4 +1,4 @@
-"""Convolution layers: ``Conv1d``, ``Conv2d``, ``ConvTranspose1d``, ``ConvTranspose2d``.
+"""Convolution layers: ``Conv1d/2d/3d`` and ``ConvTranspose1d/2d/3d``.
 
 Same constructor arguments, attributes, initialisation and ``repr`` as torch.nn; the math
 is in ``ember.nn.functional.conv`` and ``ember.ops.conv``.
@@ -10,8 +10,10 @@ from ember.nn import init
 from ember.nn.functional.conv import (
     conv1d,
     conv2d,
+    conv3d,
     conv_transpose1d,
     conv_transpose2d,
+    conv_transpose3d,
     ntuple,
     resolve_padding,
 )
@@ -19,7 +21,8 @@ from ember.nn.modules.module import Module
 from ember.nn.parameter import Parameter
 from ember.tensor import Tensor, check_device
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+           "ConvTranspose3d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -142,6 +145,26 @@ class Conv2d(_ConvNd):
         return self._conv_forward(conv2d, input)
 
 
+class Conv3d(_ConvNd):
+    """3-D convolution layer: (N, C_in, D, H, W) or (C_in, D, H, W) -> (N, C_out, D_out,
+    H_out, W_out).
+
+    Arguments as ``Conv2d`` with ints or triples (``padding_mode`` included).
+    Example: ``Conv3d(16, 32, 3, padding=1)`` on a (8, 16, 16, 32, 32) clip keeps its size.
+    """
+
+    _nd = 3
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device=device, dtype=dtype)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return self._conv_forward(conv3d, input)
+
+
 class Conv1d(_ConvNd):
     """1-D convolution layer: (N, C_in, L) or (C_in, L) -> (N, C_out, L_out).
 
@@ -185,10 +208,12 @@ class ConvTranspose2d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, output_padding, device=device, dtype=dtype)
 
+    _conv = staticmethod(conv_transpose2d)
+
     def forward(self, input: Tensor, output_size=None) -> Tensor:  # noqa: A002
-        return conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
-                                self._output_padding(input, output_size), self.groups,
-                                self.dilation)
+        return self._conv(input, self.weight, self.bias, self.stride, self.padding,
+                          self._output_padding(input, output_size), self.groups,
+                          self.dilation)
 
     def _output_padding(self, input, output_size):  # noqa: A002
         """PyTorch's ``output_size=`` argument: the output_padding that reaches it."""
@@ -212,8 +237,12 @@ class ConvTranspose1d(ConvTranspose2d):
     """1-D transposed convolution: (N, C_in, L) -> (N, C_out, L_out)."""
 
     _nd = 1
+    _conv = staticmethod(conv_transpose1d)
 
-    def forward(self, input: Tensor, output_size=None) -> Tensor:  # noqa: A002
-        return conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding,
-                                self._output_padding(input, output_size), self.groups,
-                                self.dilation)
+
+class ConvTranspose3d(ConvTranspose2d):
+    """3-D transposed convolution: (N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out);
+    arguments as ``ConvTranspose2d`` with ints or triples."""
+
+    _nd = 3
+    _conv = staticmethod(conv_transpose3d)

@@ -1,16 +1,18 @@
-"""Pooling layers: max, average and adaptive pooling, 1-D and 2-D (torch.nn's names).
+"""Pooling layers: max, average, adaptive pooling and max unpooling, 1-D to 3-D.
 
-They hold their arguments and call ``ember.nn.functional.pooling``.
+torch.nn's names. They hold their arguments and call ``ember.nn.functional.pooling``.
 """
 from __future__ import annotations
 
 from ember.nn.functional import pooling as P
+from ember.nn.functional.conv import ntuple
 from ember.nn.modules.module import Module
 from ember.tensor import Tensor
 
 __all__ = [
-    "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
-    "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
+    "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
 ]
 
 
@@ -50,6 +52,15 @@ class MaxPool1d(_MaxPoolNd):
 
     def forward(self, input: Tensor):  # noqa: A002
         return P.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class MaxPool3d(_MaxPoolNd):
+    """3-D max pooling: (N, C, D, H, W) or (C, D, H, W) -> (N, C, D_out, H_out, W_out);
+    arguments as ``MaxPool2d`` with ints or triples."""
+
+    def forward(self, input: Tensor):  # noqa: A002
+        return P.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
@@ -102,6 +113,15 @@ class AvgPool1d(_AvgPoolNd):
                             self.count_include_pad)
 
 
+class AvgPool3d(AvgPool2d):
+    """3-D average pooling: (N, C, D, H, W) or (C, D, H, W) -> (N, C, D_out, H_out, W_out);
+    arguments as ``AvgPool2d`` with ints or triples."""
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return P.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
 def _single(v):
     return v if isinstance(v, tuple) or v is None else (v,)
 
@@ -136,6 +156,13 @@ class AdaptiveAvgPool1d(_AdaptivePool):
         return P.adaptive_avg_pool1d(input, self.output_size)
 
 
+class AdaptiveAvgPool3d(_AdaptivePool):
+    """3-D adaptive average pooling: (N, C, D, H, W) -> (N, C, *output_size)."""
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return P.adaptive_avg_pool3d(input, self.output_size)
+
+
 class AdaptiveMaxPool2d(_AdaptivePool):
     """Max pooling to a fixed output size (PyTorch's bins); may return the indices."""
 
@@ -152,3 +179,60 @@ class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
 
     def forward(self, input: Tensor):  # noqa: A002
         return P.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool3d(AdaptiveMaxPool2d):
+    """3-D adaptive max pooling: (N, C, D, H, W) -> (N, C, *output_size)."""
+
+    def forward(self, input: Tensor):  # noqa: A002
+        return P.adaptive_max_pool3d(input, self.output_size, self.return_indices)
+
+
+class _MaxUnpoolNd(Module):
+    """Shared constructor and repr of the unpooling layers (arguments stored as tuples)."""
+
+    _nd = 2
+    _unpool = staticmethod(P.max_unpool2d)
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        name, nd = type(self).__name__, self._nd
+        self.kernel_size = ntuple(kernel_size, nd, name, "kernel_size")
+        self.stride = self.kernel_size if stride is None else ntuple(stride, nd, name,
+                                                                     "stride")
+        self.padding = ntuple(padding, nd, name, "padding")
+
+    def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:  # noqa: A002
+        return self._unpool(input, indices, self.kernel_size, self.stride, self.padding,
+                            output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """The partial inverse of ``MaxPool2d``: values back at their maxima's positions, zeros
+    elsewhere.
+
+    Args:
+        kernel_size, stride (default: kernel_size), padding: those of the pooling.
+
+    Call: ``unpool(y, indices, output_size=None)`` with ``y, indices`` from
+    ``MaxPool2d(..., return_indices=True)``; ``output_size`` picks among the input sizes
+    that the pooling maps to ``y``'s size. Shape: (N, C, H, W) -> (N, C, H_out, W_out),
+    ``H_out = (H - 1) * stride - 2 * padding + kernel_size`` by default.
+    """
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """The partial inverse of ``MaxPool1d``: (N, C, L) -> (N, C, L_out)."""
+
+    _nd = 1
+    _unpool = staticmethod(P.max_unpool1d)
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    """The partial inverse of ``MaxPool3d``: (N, C, D, H, W) -> (N, C, D_out, H_out, W_out)."""
+
+    _nd = 3
+    _unpool = staticmethod(P.max_unpool3d)

@@ -9,16 +9,18 @@ __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
 
 class Upsample(Module):
-    """Resize (N, C, L) or (N, C, H, W) inputs to ``size`` or by ``scale_factor``.
+    """Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W) inputs to ``size`` or by
+    ``scale_factor``.
 
     Args:
         size: output spatial size (int or tuple); or
         scale_factor: multiplier (float or tuple).
-        mode: ``'nearest'`` (default), ``'nearest-exact'``, ``'linear'`` or ``'bilinear'``.
-        align_corners: for the linear modes (PyTorch's default False).
+        mode: ``'nearest'`` (default), ``'nearest-exact'``, ``'area'``, ``'linear'``,
+            ``'bilinear'``, ``'bicubic'`` or ``'trilinear'``.
+        align_corners: for the interpolating modes (PyTorch's default False).
         recompute_scale_factor: see ``ember.nn.functional.interpolate``.
 
-    Example: ``Upsample(scale_factor=2, mode='bilinear')`` doubles H and W.
+    Example: ``Upsample(scale_factor=2, mode='bicubic')`` doubles H and W.
     """
 
     def __init__(self, size=None, scale_factor=None, mode: str = "nearest",
