@@ -118,7 +118,20 @@ class _ConvNd(Module):
         return pad(input, tuple(amounts), mode=self.padding_mode)
 
 
-class Conv2d(_ConvNd):
+class _Conv(_ConvNd):
+    """Conv1d/2d/3d: the constructor without ``output_padding``, and ``forward``."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device=device, dtype=dtype)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return self._conv_forward(self._conv, input)
+
+
+class Conv2d(_Conv):
     """2-D convolution layer.
 
     Args:
@@ -135,17 +148,10 @@ class Conv2d(_ConvNd):
 
     _nd = 2
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device=device, dtype=dtype)
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return self._conv_forward(conv2d, input)
+    _conv = staticmethod(conv2d)
 
 
-class Conv3d(_ConvNd):
+class Conv3d(_Conv):
     """3-D convolution layer: (N, C_in, D, H, W) or (C_in, D, H, W) -> (N, C_out, D_out,
     H_out, W_out).
 
@@ -155,17 +161,10 @@ class Conv3d(_ConvNd):
 
     _nd = 3
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device=device, dtype=dtype)
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return self._conv_forward(conv3d, input)
+    _conv = staticmethod(conv3d)
 
 
-class Conv1d(_ConvNd):
+class Conv1d(_Conv):
     """1-D convolution layer: (N, C_in, L) or (C_in, L) -> (N, C_out, L_out).
 
     Arguments as ``Conv2d`` with ints (or 1-tuples).
@@ -173,14 +172,7 @@ class Conv1d(_ConvNd):
 
     _nd = 1
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device=device, dtype=dtype)
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return self._conv_forward(conv1d, input)
+    _conv = staticmethod(conv1d)
 
 
 class ConvTranspose2d(_ConvNd):
