@@ -11,7 +11,8 @@ import os
 
 from benchmarks.common import blas_info, print_rows
 
-WORKLOADS = ["overhead", "gemm", "mlp_mnist", "cnn_mnist", "graph_mlp_mnist", "cnn_mnist_step"]
+WORKLOADS = ["overhead", "gemm", "mlp_mnist", "cnn_mnist", "graph_mlp_mnist", "cnn_mnist_step",
+             "lstm"]
 
 
 def main(argv=None) -> int:
