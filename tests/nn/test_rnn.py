@@ -210,6 +210,24 @@ def test_cell_matches_torch(kind, batched, given_hx, bias):
         np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_inputs_states_and_weights_are_never_written(kind):
+    """With batch 1 and hidden size 1 a transposed state is already contiguous: the op
+    must still copy it, not update the caller's h_0 in place."""
+    name, extra = KINDS[kind]
+    module = getattr(nn, name)(2, 1, bidirectional=True, **extra)
+    rng = np.random.default_rng(11)
+    x = ember.tensor(rng.standard_normal((4, 1, 2)).astype(np.float32), requires_grad=True)
+    states = [ember.tensor(rng.standard_normal((2, 1, 1)).astype(np.float32),
+                           requires_grad=True) for _ in range(2 if kind == "lstm" else 1)]
+    before = [t.detach().numpy().copy() for t in [x, *states, *module.parameters()]]
+    out, state = module(x, tuple(states) if kind == "lstm" else states[0])
+    finals = list(state) if kind == "lstm" else [state]
+    sum((o * o).sum() for o in [out, *finals]).backward()
+    for a, t in zip(before, [x, *states, *module.parameters()]):
+        np.testing.assert_array_equal(t.detach().numpy(), a)
+
+
 # ----------------------------------------------------------------------------- float64
 @pytest.mark.parametrize("kind", KINDS)
 def test_gradcheck_packed_bidirectional_two_layers(kind):

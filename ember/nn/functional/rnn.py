@@ -1,20 +1,29 @@
 """Recurrent layers as fused primitives: one ``Function`` per layer and direction.
 
 ``RNNLayer``, ``LSTMLayer`` and ``GRULayer`` each run a whole sequence in one op. The
-input projection of every timestep is one GEMM, ``G = X W_ih^T + b``; a loop over
-timesteps then adds the hidden GEMM ``h W_hh^T`` to that step's rows of ``G`` and applies
-the gates in place, so ``G`` ends up holding the gate activations that backward needs.
-Backward runs through time in the opposite order and writes every step's pre-activation
-gradients into one array ``dG``, so that each weight gradient is one GEMM over all
-timesteps: ``dW_ih = dG^T X``, ``dW_hh = dG^T H_prev``, ``dX = dG W_ih``.
+input projection of every timestep is one (batched) GEMM, ``G_t = W_ih x_t^T``; a loop
+over timesteps then adds the hidden GEMM ``W_hh h_{t-1}`` and the bias to step t's block
+and applies the gates in place, so ``G`` ends up holding the gate activations that
+backward needs. Backward runs through time in the opposite order, writes every step's
+pre-activation gradients into ``dG`` and, after the loop, computes each weight gradient
+as one GEMM over all timesteps: ``dW_ih = dG X``, ``dW_hh = dG H_prev^T``.
 
-Rows are time-major: step t owns rows ``[start_t, start_t + b_t)``. A padded batch
-(T, B, I) is B rows per step; a packed one (``PackedSequence``, sorted by decreasing
-length) holds the first ``batch_sizes[t]`` sequences at step t, so each step works on a
-prefix of the batch. The state arrays (B, H) keep the rows of sequences that have ended
-(forward direction) or not started yet (reverse direction) untouched: after the loop
-they hold each sequence's state at its true last step, its ``h_n``. A cell is a layer run
-for one step (a 2-D input), so cells and layers share the gate math.
+Layout (it decides the speed). The loop works feature-major: step t's gates are a
+contiguous (gates * H, b_t) block, so each gate is a contiguous (H, b_t) slab and every
+elementwise pass runs on contiguous memory (on a (b_t, gates * H) row-major block a gate
+is a strided view, 2 to 3 times slower per pass). The states are (H, B) and the output
+is returned as a transposed view, so a stacked layer reads it without a copy. Inside,
+LSTM keeps its gates in the order i, f, o, g (PyTorch's is i, f, g, o) with the i, f, o
+rows of the weights halved, so that one ``tanh`` over the whole block gives
+``sigmoid(z) = (1 + tanh(z / 2)) / 2`` for three gates and ``tanh`` for the fourth; GRU
+halves its r, z rows the same way. Gradients are mapped back to PyTorch's order.
+
+Variable-length batches (``PackedSequence``, sorted by decreasing length, time-major):
+step t holds the first ``batch_sizes[t]`` sequences, so each step works on a prefix of
+the batch. The state columns of sequences that have ended (forward direction) or not
+started yet (reverse direction) are left untouched: after the loop they hold each
+sequence's state at its true last step, its ``h_n``. A cell is a layer run for one step
+(a 2-D input): cells and layers share the gate math.
 
 ``rnn_tanh``, ``rnn_relu``, ``lstm``, ``gru`` (stacked, optionally bidirectional) and
 ``rnn_tanh_cell``, ``rnn_relu_cell``, ``lstm_cell``, ``gru_cell`` have the signatures of
@@ -28,34 +37,6 @@ from ember.errors import shape_error
 
 __all__ = ["gru", "gru_cell", "lstm", "lstm_cell", "rnn_relu", "rnn_relu_cell", "rnn_tanh",
            "rnn_tanh_cell"]
-
-
-def _sigmoid_(a):
-    """``a = 1 / (1 + exp(-a))`` in place (under ``errstate(over="ignore")``: exp(-a)
-    overflows for a < -88 in float32, and 1 / inf = 0 is the right answer)."""
-    # not xp.negative(a, out=a): NumPy 2.4's in-place float32 negative reads a (n, 1)
-    # column view as if it were contiguous (the gates of hidden_size 1)
-    xp.multiply(a, -1, out=a)
-    xp.exp(a, out=a)
-    a += 1
-    xp.reciprocal(a, out=a)
-
-
-def _steps(x, batch_sizes, reverse):
-    """``(rows, B, steps)``: x as (total, I) rows, the batch size and, in the order the
-    loop runs, ``(slice of step t's rows, b_t)`` per step."""
-    if batch_sizes is None:
-        t, b = (1, x.shape[0]) if x.ndim == 2 else x.shape[:2]
-        sizes = (b,) * t
-    else:
-        sizes = batch_sizes
-    steps, start = [], 0
-    for b in sizes:
-        steps.append((slice(start, start + b), b))
-        start += b
-    if reverse:
-        steps.reverse()
-    return x.reshape(-1, x.shape[-1]), sizes[0], steps
 
 
 def _check(op, gates, x, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes):
@@ -101,9 +82,76 @@ def _check(op, gates, x, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes):
                               state.shape, x.shape)
 
 
+class _Layout:
+    """Where each timestep lives, for a padded (T, B, I) input, a (B, I) single step or
+    packed rows (sum(batch_sizes), I).
+
+    Per-step buffers are ``blocks(F)``: step t's (F, b_t) block, contiguous (a (T, F, B)
+    array when every step has the whole batch, else a list of views of one flat array).
+    Buffers read only by the weight GEMMs are (F, total) arrays whose step t is the
+    column slice ``cols``, in time order.
+    """
+
+    def __init__(self, x, batch_sizes, reverse):
+        if batch_sizes is None:
+            t, b = (1, x.shape[0]) if x.ndim == 2 else x.shape[:2]
+            sizes = (b,) * t
+        else:
+            sizes = batch_sizes
+        self.sizes, self.batch, self.total = sizes, sizes[0], sum(sizes)
+        self.uniform = sizes[-1] == sizes[0]
+        self.x3 = x.reshape(len(sizes), self.batch, x.shape[-1]) if self.uniform else None
+        self.offsets, start = [], 0
+        for b in sizes:
+            self.offsets.append(start)
+            start += b
+        order = range(len(sizes) - 1, -1, -1) if reverse else range(len(sizes))
+        self.steps = [(t, sizes[t], slice(self.offsets[t], self.offsets[t] + sizes[t]))
+                      for t in order]
+
+    def blocks(self, feat, dtype):
+        if self.uniform:
+            return xp.empty((len(self.sizes), feat, self.batch), dtype)
+        flat = xp.empty(self.total * feat, dtype)
+        return [flat[o * feat:(o + b) * feat].reshape(feat, b)
+                for o, b in zip(self.offsets, self.sizes)]
+
+    def side_by_side(self, blocks):
+        """(F, total): the blocks next to each other in time order (one copy)."""
+        if self.uniform:
+            return blocks.transpose(1, 0, 2).reshape(blocks.shape[1], -1)
+        return xp.concatenate(blocks, axis=1)
+
+    def as_rows(self, blocks, x_shape):
+        """The blocks as the caller's rows: (T, B, F) (a view), (B, F) or (total, F)."""
+        if self.uniform and len(x_shape) == 3:
+            return blocks.transpose(0, 2, 1)
+        if self.uniform and len(x_shape) == 2 and len(self.sizes) == 1:
+            return blocks[0].T
+        return xp.concatenate([b.T for b in blocks], axis=0)
+
+    def project(self, w, rows, blocks):
+        """``blocks[t] = w @ x_t^T`` for every step: the input projection."""
+        if self.uniform:
+            xp.matmul(w, self.x3.transpose(0, 2, 1), out=blocks)
+        else:
+            for t, _, cols in self.steps:
+                xp.matmul(w, rows[cols].T, out=blocks[t])
+
+
+def _column(b):
+    return None if b is None else b.reshape(-1, 1)
+
+
+def _bias_sum(b_ih, b_hh):
+    if b_ih is None or b_hh is None:
+        return b_hh if b_ih is None else b_ih
+    return b_ih + b_hh
+
+
 class _Recurrence(Function):
     """The time loop shared by the three layers; subclasses write one step's gate math
-    (``step`` forward, ``step_back`` backward) and say how many gate blocks they have.
+    (``step`` forward, ``step_back`` backward) and its weights' internal form.
 
     Positional inputs: ``x, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr`` (``cx`` and ``w_hr``
     are LSTM's; None elsewhere, as are absent biases and a zero initial state). Outputs:
@@ -119,86 +167,99 @@ class _Recurrence(Function):
         if batch_sizes is not None:
             batch_sizes = tuple(int(b) for b in batch_sizes)
         _check(self.op, self.gates, x, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes)
-        self.x_shape, self.has_h0, self.has_bias = x.shape, hx is not None, b_ih is not None
+        self.x_shape, self.has_h0 = x.shape, hx is not None
+        self.has_bias = (b_ih is not None, b_hh is not None)
         self.x, self.w_ih, self.w_hh, self.w_hr = x, w_ih, w_hh, w_hr
-        rows, batch, self.steps = _steps(x, batch_sizes, reverse)
-        self.rows, self.batch = rows, batch
-        hidden = w_ih.shape[0] // self.gates
-        # the input projection of every step at once, biases folded in where they can be
-        self.G = rows @ w_ih.T
-        if b_ih is not None:
-            self.G += self.fold_bias(b_ih, b_hh, hidden)
-        self.Hp = xp.empty((rows.shape[0], w_hh.shape[1]), x.dtype)  # h_{t-1} of each row
-        h = xp.zeros((batch, w_hh.shape[1]), x.dtype) if hx is None else hx.copy()
-        out = self.start(rows.shape[0], batch, hidden, cx, b_hh)
-        scratch = xp.empty((batch, w_hh.shape[0]), x.dtype)
-        w_hh_t = w_hh.T
-        with xp.errstate(over="ignore"):
-            for r, b in self.steps:
-                hp = self.Hp[r]
-                hp[...] = h[:b]
-                gh = xp.matmul(hp, w_hh_t, out=scratch[:b])
-                h[:b] = self.step(r, b, hp, gh)
-        shape = self.x_shape[:-1] + (out.shape[1],)
-        return (out.reshape(shape), h) + self.final_states()
+        self.hidden = w_ih.shape[0] // self.gates
+        self.lay = lay = _Layout(x, batch_sizes, reverse)
+        size, dtype = w_hh.shape[1], x.dtype
+        w_in, w_rec, self.bias = self.internal(w_ih, w_hh, b_ih, b_hh)
+        self.G = lay.blocks(w_ih.shape[0], dtype)
+        lay.project(w_in, x.reshape(-1, x.shape[-1]), self.G)
+        self.Hp = xp.empty((size, lay.total), dtype)  # h_{t-1} of every step, side by side
+        h = xp.zeros((size, lay.batch), dtype) if hx is None else hx.T.copy()
+        out = self.start(cx, b_hh)
+        scratch = xp.empty((w_hh.shape[0], lay.batch), dtype)
+        for t, b, cols in lay.steps:
+            hp = h[:, :b]
+            self.Hp[:, cols] = hp
+            gh = xp.matmul(w_rec, hp, out=scratch[:, :b])
+            h[:, :b] = self.step(t, b, cols, self.G[t], gh, hp)
+        return (lay.as_rows(out, x.shape), h.T) + self.final_states()
 
     def backward(self, g_out, g_hn, *g_cn):
-        batch, size = self.batch, self.Hp.shape[1]
-        dh = xp.zeros((batch, size), self.G.dtype) if g_hn is None else g_hn.copy()
-        g_rows = None if g_out is None else g_out.reshape(-1, g_out.shape[-1])
-        self.begin_back(batch, g_cn[0] if g_cn else None)
-        w_hh = self.w_hh
-        for r, b in reversed(self.steps):
-            dh_t = dh[:b]  # the carry from step t+1 (or from h_n), plus dL/d output_t
-            if g_rows is not None:
-                dh_t += g_rows[r]
-            d_gh, direct = self.step_back(r, b, dh_t)
+        lay = self.lay
+        size = self.Hp.shape[0]
+        dh = xp.zeros((size, lay.batch), self.Hp.dtype) if g_hn is None else (
+            g_hn.T.copy())
+        if g_out is not None:
+            g_out = g_out.reshape(-1, size) if not lay.uniform or g_out.ndim == 2 else g_out
+        self.begin_back(g_cn[0] if g_cn else None)
+        w_rec_t = self.recurrent_t()
+        for t, b, cols in reversed(lay.steps):
+            dh_t = dh[:, :b]  # the carry from step t+1 (or from h_n), plus dL/d output_t
+            if g_out is not None:
+                dh_t += g_out[t].T if g_out.ndim == 3 else g_out[cols].T
+            d_rec, direct = self.step_back(t, b, cols, dh_t)
             if direct is None:
-                xp.matmul(d_gh, w_hh, out=dh_t)
+                xp.matmul(w_rec_t, d_rec, out=dh_t)
             else:
+                direct += w_rec_t @ d_rec
                 dh_t[...] = direct
-                dh_t += d_gh @ w_hh
-        return self.input_grads(dh)
+        return self.input_grads(dh.T)
 
     # ------------------------------------------------------------ weight gradients
-    def weight_grads(self, d_gx, d_gh):
-        """``(dx, dw_ih, dw_hh, db_ih, db_hh)`` from the pre-activation gradients of the
-        input side ``d_gx`` and the hidden side ``d_gh`` (the same array except in GRU)."""
+    def input_grads(self, dh):
+        """Every input's gradient once the loop is done: the weights' in one GEMM each
+        over all timesteps, from the pre-activation gradients (F, total) of the input
+        side ``d_in`` and of the recurrent side ``d_rec`` (the same array except in
+        GRU), in the loop's gate order ``w_in`` is in."""
+        d_in, d_rec, w_in = self.gate_grads()
+        to_torch = self.to_torch
         gx = gw_ih = gw_hh = gb_ih = gb_hh = None
         if self.needs_input_grad(0):
-            gx = (d_gx @ self.w_ih).reshape(self.x_shape)
+            gx = (d_in.T @ w_in).reshape(self.x_shape)
         if self.needs_input_grad(3):
-            gw_ih = d_gx.T @ self.rows
+            gw_ih = to_torch(d_in @ self.x.reshape(-1, self.x_shape[-1]))
         if self.needs_input_grad(4):
-            gw_hh = d_gh.T @ self.Hp
-        if self.has_bias:
-            ones = xp.ones(d_gx.shape[0], d_gx.dtype)
-            if self.needs_input_grad(5):
-                gb_ih = ones @ d_gx
-            if self.needs_input_grad(6):
-                gb_hh = ones @ d_gh
-        return gx, gw_ih, gw_hh, gb_ih, gb_hh
-
-    def input_grads(self, dh):
-        gx, gw_ih, gw_hh, gb_ih, gb_hh = self.weight_grads(*self.gate_grads())
+            gw_hh = to_torch(d_rec @ self.Hp.T)
+        if self.has_bias[1] and self.needs_input_grad(6):
+            gb_hh = to_torch(d_rec.sum(axis=1))
+        if self.has_bias[0] and self.needs_input_grad(5):
+            gb_ih = gb_hh.copy() if d_in is d_rec and gb_hh is not None else to_torch(
+                d_in.sum(axis=1))
         return (gx, dh if self.has_h0 else None, None, gw_ih, gw_hh, gb_ih, gb_hh, None)
 
     # ------------------------------------------------------------ per-cell hooks
-    def fold_bias(self, b_ih, b_hh, hidden):
-        return b_ih + b_hh
+    def internal(self, w_ih, w_hh, b_ih, b_hh):
+        """The weights the loop multiplies by, and the bias it adds, as a column."""
+        return w_ih, w_hh, _column(_bias_sum(b_ih, b_hh))
+
+    def recurrent_t(self):
+        return self.w_hh.T
+
+    def to_torch(self, a):
+        """Rows in the loop's gate order -> PyTorch's."""
+        return a
+
+    def add_recurrent(self, g, gh):
+        g += gh
+        if self.bias is not None:
+            g += self.bias
 
     def final_states(self):
         return ()
 
-    def begin_back(self, batch, g_cn):
-        self.dG = xp.empty_like(self.G)
+    def begin_back(self, g_cn):
+        self.dG = self.lay.blocks(self.G[0].shape[0], self.Hp.dtype)
 
     def gate_grads(self):
-        return self.dG, self.dG
+        d = self.lay.side_by_side(self.dG)
+        return d, d, self.w_ih
 
 
 class RNNLayer(_Recurrence):
-    """Elman RNN: ``h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)``, act tanh or
+    """Elman RNN: ``h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)``, act tanh or
     relu; ``G`` holds the h_t themselves, which are the output."""
 
     def forward(self, x, hx, cx, w_ih, w_hh, b_ih=None, b_hh=None, w_hr=None,
@@ -209,21 +270,19 @@ class RNNLayer(_Recurrence):
         self.op = "rnn_" + nonlinearity
         return super().forward(x, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes, reverse)
 
-    def start(self, total, batch, hidden, cx, b_hh):
+    def start(self, cx, b_hh):
         return self.G
 
-    def step(self, r, b, hp, gh):
-        g = self.G[r]
-        g += gh
+    def step(self, t, b, cols, g, gh, hp):
+        self.add_recurrent(g, gh)
         if self.relu:
             xp.maximum(g, 0, out=g)
         else:
             xp.tanh(g, out=g)
         return g
 
-    def step_back(self, r, b, dh):
-        h = self.G[r]
-        d = self.dG[r]
+    def step_back(self, t, b, cols, dh):
+        h, d = self.G[t], self.dG[t]
         if self.relu:
             xp.multiply(dh, h > 0, out=d)
         else:  # d tanh = 1 - h^2
@@ -234,154 +293,190 @@ class RNNLayer(_Recurrence):
 
 
 class LSTMLayer(_Recurrence):
-    """LSTM, gates i, f, g, o in PyTorch's order:
-    ``c_t = f * c_{t-1} + i * g``, ``h_t = o * tanh(c_t)`` (times ``W_hr^T`` with a
-    projection). ``G`` holds the four activations of every step."""
+    """LSTM, PyTorch's equations: ``c_t = f * c_{t-1} + i * g``, ``h_t = o * tanh(c_t)``
+    (times ``W_hr^T`` with a projection). ``G`` holds i, f, o, g of every step (in that
+    order, see the module docstring); ``TC`` tanh(c_t), ``Cp`` c_{t-1}."""
 
     n_out = 3
     gates = 4
     op = "lstm"
 
-    def start(self, total, batch, hidden, cx, b_hh):
-        dtype = self.G.dtype
-        self.hidden = hidden
-        self.c = xp.zeros((batch, hidden), dtype) if cx is None else cx.copy()
+    def _order(self, a):
+        """Rows (or columns) i, f, g, o -> i, f, o, g; its own inverse."""
+        n = self.hidden
+        return xp.concatenate([a[:2 * n], a[3 * n:], a[2 * n:3 * n]])
+
+    def internal(self, w_ih, w_hh, b_ih, b_hh):
+        n = self.hidden
+        w_in, w_rec = self._order(w_ih), self._order(w_hh)
+        w_in[:3 * n] *= 0.5  # sigmoid(z) = (1 + tanh(z / 2)) / 2
+        w_rec[:3 * n] *= 0.5
+        bias = _bias_sum(b_ih, b_hh)
+        if bias is not None:
+            bias = self._order(bias)
+            bias[:3 * n] *= 0.5
+        return w_in, w_rec, _column(bias)
+
+    def recurrent_t(self):
+        return xp.ascontiguousarray(self._order(self.w_hh).T)
+
+    def start(self, cx, b_hh):
+        lay, dtype = self.lay, self.Hp.dtype
+        n = self.hidden
+        self.c = xp.zeros((n, lay.batch), dtype) if cx is None else cx.T.copy()
         self.has_c0 = cx is not None
-        self.Cp = xp.empty((total, hidden), dtype)  # c_{t-1} of each row
-        self.TC = xp.empty((total, hidden), dtype)  # tanh(c_t)
-        self.Hfull = xp.empty((total, hidden), dtype)  # o * tanh(c_t)
-        self.ig = xp.empty((batch, hidden), dtype)
+        self.Cp, self.TC = lay.blocks(n, dtype), lay.blocks(n, dtype)
+        self.ig = xp.empty((n, lay.batch), dtype)
         if self.w_hr is None:
-            self.out = self.Hfull
+            self.out = self.Hfull = lay.blocks(n, dtype)
         else:
-            self.out = xp.empty((total, self.w_hr.shape[0]), dtype)
+            self.Hfull = xp.empty((n, lay.total), dtype)  # o * tanh(c_t), side by side
+            self.out = lay.blocks(self.w_hr.shape[0], dtype)
         return self.out
 
-    def step(self, r, b, hp, gh):
+    def step(self, t, b, cols, g, gh, hp):
         n = self.hidden
-        g = self.G[r]
-        g += gh
-        _sigmoid_(g[:, :2 * n])
-        xp.tanh(g[:, 2 * n:3 * n], out=g[:, 2 * n:3 * n])
-        _sigmoid_(g[:, 3 * n:])
-        i, f, gg, o = g[:, :n], g[:, n:2 * n], g[:, 2 * n:3 * n], g[:, 3 * n:]
-        c = self.c[:b]
-        self.Cp[r] = c
+        self.add_recurrent(g, gh)
+        xp.tanh(g, out=g)
+        sig = g[:3 * n]
+        sig *= 0.5
+        sig += 0.5
+        i, f, o, gg = g[:n], g[n:2 * n], g[2 * n:3 * n], g[3 * n:]
+        c = self.c[:, :b]
+        self.Cp[t][...] = c
         c *= f
-        ig = xp.multiply(i, gg, out=self.ig[:b])
-        c += ig
-        tc = self.TC[r]
+        c += xp.multiply(i, gg, out=self.ig[:, :b])
+        tc = self.TC[t]
         xp.tanh(c, out=tc)
-        h = xp.multiply(o, tc, out=self.Hfull[r])
-        if self.w_hr is not None:
-            h = xp.matmul(h, self.w_hr.T, out=self.out[r])
-        return h
+        if self.w_hr is None:
+            return xp.multiply(o, tc, out=self.out[t])
+        h = xp.multiply(o, tc, out=self.Hfull[:, cols])
+        return xp.matmul(self.w_hr, h, out=self.out[t])
 
     def final_states(self):
-        return (self.c,)
+        return (self.c.T,)
 
-    def begin_back(self, batch, g_cn):
-        self.dG = xp.empty_like(self.G)
-        self.dc = xp.zeros((batch, self.hidden), self.G.dtype) if g_cn is None else g_cn.copy()
-        self.dH = None if self.w_hr is None else xp.empty_like(self.out)
-        self.tmp = xp.empty((batch, self.hidden), self.G.dtype)
+    def begin_back(self, g_cn):
+        super().begin_back(g_cn)
+        lay, dtype, n = self.lay, self.Hp.dtype, self.hidden
+        self.dc = xp.zeros((n, lay.batch), dtype) if g_cn is None else (
+            g_cn.T.copy())
+        self.dH = None if self.w_hr is None else xp.empty((self.w_hr.shape[0], lay.total),
+                                                         dtype)
+        self.tmp = xp.empty((n, lay.batch), dtype)
+        self.tmp3 = xp.empty((3 * n, lay.batch), dtype)
 
-    def step_back(self, r, b, dh):
+    def step_back(self, t, b, cols, dh):
         n = self.hidden
         if self.w_hr is not None:
-            self.dH[r] = dh
-            dh = dh @ self.w_hr
-        g, d = self.G[r], self.dG[r]
-        i, f, gg, o = g[:, :n], g[:, n:2 * n], g[:, 2 * n:3 * n], g[:, 3 * n:]
-        di, df, dg, do = d[:, :n], d[:, n:2 * n], d[:, 2 * n:3 * n], d[:, 3 * n:]
-        tc, tmp, dc = self.TC[r], self.tmp[:b], self.dc[:b]
-        # h = o tanh(c): do_pre = dh tanh(c) o (1 - o); dc += dh o (1 - tanh(c)^2)
-        xp.multiply(dh, o, out=tmp)
-        xp.multiply(tmp, tc, out=do)
-        xp.subtract(1, o, out=df)
-        do *= df
-        xp.multiply(tc, tc, out=df)
-        xp.subtract(1, df, out=df)
-        tmp *= df
+            self.dH[:, cols] = dh
+            dh = self.w_hr.T @ dh
+        g, d = self.G[t], self.dG[t]
+        i, f, o, gg = g[:n], g[n:2 * n], g[2 * n:3 * n], g[3 * n:]
+        di, df, do, dg = d[:n], d[n:2 * n], d[2 * n:3 * n], d[3 * n:]
+        tc, tmp, dc = self.TC[t], self.tmp[:, :b], self.dc[:, :b]
+        # h = o tanh(c): do = dh tanh(c); dc += dh o (1 - tanh(c)^2)
+        xp.multiply(dh, tc, out=do)
+        xp.multiply(tc, tc, out=tmp)
+        xp.subtract(1, tmp, out=tmp)
+        tmp *= o
+        tmp *= dh
         dc += tmp
-        # c = f c_prev + i g: di_pre = dc g i (1 - i), df_pre = dc c_prev f (1 - f),
-        # dg_pre = dc i (1 - g^2); the carry to step t-1 is dc f
-        xp.subtract(1, i, out=di)
-        di *= i
-        xp.multiply(dc, i, out=tmp)
-        di *= gg
-        di *= dc
+        # c = f c_prev + i g: di = dc g, df = dc c_prev, dg = dc i (1 - g^2)
+        xp.multiply(dc, gg, out=di)
+        xp.multiply(dc, self.Cp[t], out=df)
         xp.multiply(gg, gg, out=dg)
         xp.subtract(1, dg, out=dg)
-        dg *= tmp
-        xp.subtract(1, f, out=df)
-        df *= f
-        df *= self.Cp[r]
-        df *= dc
-        dc *= f
+        dg *= i
+        dg *= dc
+        # through the sigmoids of i, f, o: times y (1 - y)
+        y, tmp3 = g[:3 * n], self.tmp3[:, :b]
+        xp.subtract(1, y, out=tmp3)
+        tmp3 *= y
+        d[:3 * n] *= tmp3
+        dc *= f  # the carry to step t - 1
         return d, None
+
+    def to_torch(self, a):
+        return self._order(a)
+
+    def gate_grads(self):
+        d = self.lay.side_by_side(self.dG)
+        return d, d, self._order(self.w_ih)
 
     def input_grads(self, dh):
         grads = list(super().input_grads(dh))
-        grads[2] = self.dc if self.has_c0 else None
+        grads[2] = self.dc.T if self.has_c0 else None
         if self.w_hr is not None and self.needs_input_grad(7):
-            grads[7] = self.dH.T @ self.Hfull
+            grads[7] = self.dH @ self.Hfull.T
         return tuple(grads)
 
 
 class GRULayer(_Recurrence):
-    """GRU, gates r, z, n in PyTorch's order:
+    """GRU, PyTorch's equations and gate order r, z, n:
     ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``, ``h_t = (1 - z) n + z h_{t-1}``.
-    ``G`` holds r, z, n; ``Ghn`` the hidden side of n, ``W_hn h + b_hn``."""
+    ``G`` holds r, z, n; ``Ghn`` the recurrent part of n, ``W_hn h + b_hn``."""
 
     gates = 3
     op = "gru"
 
-    def fold_bias(self, b_ih, b_hh, hidden):
-        b = b_ih.copy()
-        b[:2 * hidden] += b_hh[:2 * hidden]  # b_hn stays inside r * (...)
-        return b
+    def internal(self, w_ih, w_hh, b_ih, b_hh):
+        n = self.hidden
+        w_in, w_rec = w_ih.copy(), w_hh.copy()
+        w_in[:2 * n] *= 0.5  # sigmoid(z) = (1 + tanh(z / 2)) / 2 for r and z
+        w_rec[:2 * n] *= 0.5
+        bias = None if b_ih is None else b_ih.copy()
+        if b_hh is not None:  # b_hn stays inside r * (...)
+            bias = xp.zeros_like(b_hh) if bias is None else bias
+            bias[:2 * n] += b_hh[:2 * n]
+        if bias is not None:
+            bias[:2 * n] *= 0.5
+        return w_in, w_rec, _column(bias)
 
-    def start(self, total, batch, hidden, cx, b_hh):
-        self.hidden = hidden
-        self.b_hn = None if b_hh is None else b_hh[2 * hidden:]
-        self.Ghn = xp.empty((total, hidden), self.G.dtype)
-        self.out = xp.empty((total, hidden), self.G.dtype)
+    def start(self, cx, b_hh):
+        lay, dtype, n = self.lay, self.Hp.dtype, self.hidden
+        self.b_hn = None if b_hh is None else _column(b_hh[2 * n:])
+        self.Ghn = lay.blocks(n, dtype)
+        self.out = lay.blocks(n, dtype)
         return self.out
 
-    def step(self, r, b, hp, gh):
+    def step(self, t, b, cols, g, gh, hp):
         n = self.hidden
-        g = self.G[r]
-        rz = g[:, :2 * n]
-        rz += gh[:, :2 * n]
-        _sigmoid_(rz)
-        ghn = self.Ghn[r]
+        if self.bias is not None:
+            g += self.bias
+        rz = g[:2 * n]
+        rz += gh[:2 * n]
+        xp.tanh(rz, out=rz)
+        rz *= 0.5
+        rz += 0.5
+        ghn = self.Ghn[t]
         if self.b_hn is None:
-            ghn[...] = gh[:, 2 * n:]
+            ghn[...] = gh[2 * n:]
         else:
-            xp.add(gh[:, 2 * n:], self.b_hn, out=ghn)
-        nn = g[:, 2 * n:]
-        h = self.out[r]
-        xp.multiply(g[:, :n], ghn, out=h)
+            xp.add(gh[2 * n:], self.b_hn, out=ghn)
+        nn, h = g[2 * n:], self.out[t]
+        xp.multiply(g[:n], ghn, out=h)
         nn += h
         xp.tanh(nn, out=nn)
         # h_t = n + z (h_{t-1} - n)
         xp.subtract(hp, nn, out=h)
-        h *= g[:, n:2 * n]
+        h *= g[n:2 * n]
         h += nn
         return h
 
-    def begin_back(self, batch, g_cn):
-        self.dGx = xp.empty_like(self.G)
-        self.dGh = xp.empty_like(self.G)
-        self.tmp = xp.empty((batch, self.hidden), self.G.dtype)
+    def begin_back(self, g_cn):
+        lay, dtype, n = self.lay, self.Hp.dtype, self.hidden
+        self.dGh = lay.blocks(3 * n, dtype)  # d(W_h h + b_h) for r, z, n
+        self.dN = lay.blocks(n, dtype)  # d(W_in x + b_in)
+        self.tmp = xp.empty((n, lay.batch), dtype)
+        self.direct = xp.empty((n, lay.batch), dtype)
 
-    def step_back(self, r, b, dh):
+    def step_back(self, t, b, cols, dh):
         k = self.hidden
-        g, dx, dgh = self.G[r], self.dGx[r], self.dGh[r]
-        rr, z, nn = g[:, :k], g[:, k:2 * k], g[:, 2 * k:]
-        dr, dz, dn = dx[:, :k], dx[:, k:2 * k], dx[:, 2 * k:]
-        tmp = self.tmp[:b]
+        g, dgh, dn = self.G[t], self.dGh[t], self.dN[t]
+        r, z, nn = g[:k], g[k:2 * k], g[2 * k:]
+        dr, dz, dghn = dgh[:k], dgh[k:2 * k], dgh[2 * k:]
+        tmp = self.tmp[:, :b]
         # dn_pre = dh (1 - z) (1 - n^2)
         xp.multiply(nn, nn, out=dn)
         xp.subtract(1, dn, out=dn)
@@ -389,23 +484,22 @@ class GRULayer(_Recurrence):
         dn *= tmp
         dn *= dh
         # dz_pre = dh (h_{t-1} - n) z (1 - z)
-        xp.subtract(self.Hp[r], nn, out=dz)
+        xp.subtract(self.Hp[:, cols], nn, out=dz)
         dz *= dh
-        xp.subtract(1, z, out=tmp)
         tmp *= z
         dz *= tmp
         # d(W_hn h + b_hn) = dn_pre r; dr_pre = dn_pre (W_hn h + b_hn) r (1 - r)
-        xp.multiply(dn, rr, out=dgh[:, 2 * k:])
-        xp.subtract(1, rr, out=dr)
-        dr *= rr
-        dr *= self.Ghn[r]
-        dr *= dn
-        dgh[:, :2 * k] = dx[:, :2 * k]
-        xp.multiply(dh, z, out=tmp)
-        return dgh, tmp
+        xp.multiply(dn, r, out=dghn)
+        xp.subtract(1, r, out=dr)
+        dr *= dghn
+        dr *= self.Ghn[t]
+        return dgh, xp.multiply(dh, z, out=self.direct[:, :b])
 
     def gate_grads(self):
-        return self.dGx, self.dGh
+        lay, k = self.lay, self.hidden
+        d_rec = lay.side_by_side(self.dGh)
+        d_in = xp.concatenate([d_rec[:2 * k], lay.side_by_side(self.dN)])
+        return d_in, d_rec, self.w_ih
 
 
 # ----------------------------------------------------------------------------- functions
