@@ -116,12 +116,6 @@ class _Layout:
         return [flat[o * feat:(o + b) * feat].reshape(feat, b)
                 for o, b in zip(self.offsets, self.sizes)]
 
-    def side_by_side(self, blocks):
-        """(F, total): the blocks next to each other in time order (one copy)."""
-        if self.uniform:
-            return blocks.transpose(1, 0, 2).reshape(blocks.shape[1], -1)
-        return xp.concatenate(blocks, axis=1)
-
     def as_rows(self, blocks, x_shape):
         """The blocks as the caller's rows: (T, B, F) (a view), (B, F) or (total, F)."""
         if self.uniform and len(x_shape) == 3:
@@ -201,6 +195,7 @@ class _Recurrence(Function):
             if g_out is not None:
                 dh_t += g_out[t].T if g_out.ndim == 3 else g_out[cols].T
             d_rec, direct = self.step_back(t, b, cols, dh_t)
+            self.D[:, cols] = d_rec  # side by side for the weight GEMMs, copied while hot
             if direct is None:
                 xp.matmul(w_rec_t, d_rec, out=dh_t)
             else:
@@ -252,11 +247,14 @@ class _Recurrence(Function):
         return ()
 
     def begin_back(self, g_cn):
-        self.dG = self.lay.blocks(self.G[0].shape[0], self.Hp.dtype)
+        """Buffers of backward: ``dG``, one step's pre-activation gradients (contiguous,
+        for fast elementwise passes), and ``D``, every step's side by side."""
+        feat, lay = self.G[0].shape[0], self.lay
+        self.dG = xp.empty((feat, lay.batch), self.Hp.dtype)
+        self.D = xp.empty((feat, lay.total), self.Hp.dtype)
 
     def gate_grads(self):
-        d = self.lay.side_by_side(self.dG)
-        return d, d, self.w_ih
+        return self.D, self.D, self.w_ih
 
 
 class RNNLayer(_Recurrence):
@@ -283,7 +281,7 @@ class RNNLayer(_Recurrence):
         return g
 
     def step_back(self, t, b, cols, dh):
-        h, d = self.G[t], self.dG[t]
+        h, d = self.G[t], self.dG[:, :b]
         if self.relu:
             xp.multiply(dh, h > 0, out=d)
         else:  # d tanh = 1 - h^2
@@ -372,7 +370,7 @@ class LSTMLayer(_Recurrence):
         if self.w_hr is not None:
             self.dH[:, cols] = dh
             dh = self.w_hr.T @ dh
-        g, d = self.G[t], self.dG[t]
+        g, d = self.G[t], self.dG[:, :b]
         i, f, o, gg = g[:n], g[n:2 * n], g[2 * n:3 * n], g[3 * n:]
         di, df, do, dg = d[:n], d[n:2 * n], d[2 * n:3 * n], d[3 * n:]
         tc, tmp, dc = self.TC[t], self.tmp[:, :b], self.dc[:, :b]
@@ -402,8 +400,7 @@ class LSTMLayer(_Recurrence):
         return self._order(a)
 
     def gate_grads(self):
-        d = self.lay.side_by_side(self.dG)
-        return d, d, self._order(self.w_ih)
+        return self.D, self.D, self._order(self.w_ih)
 
     def input_grads(self, dh):
         grads = list(super().input_grads(dh))
@@ -467,14 +464,14 @@ class GRULayer(_Recurrence):
 
     def begin_back(self, g_cn):
         lay, dtype, n = self.lay, self.Hp.dtype, self.hidden
-        self.dGh = lay.blocks(3 * n, dtype)  # d(W_h h + b_h) for r, z, n
-        self.dN = lay.blocks(n, dtype)  # d(W_in x + b_in)
+        super().begin_back(g_cn)  # dG, D: d(W_h h + b_h) for r, z, n
+        self.dN = xp.empty((n, lay.total), dtype)  # d(W_in x + b_in), side by side
         self.tmp = xp.empty((n, lay.batch), dtype)
         self.direct = xp.empty((n, lay.batch), dtype)
 
     def step_back(self, t, b, cols, dh):
         k = self.hidden
-        g, dgh, dn = self.G[t], self.dGh[t], self.dN[t]
+        g, dgh, dn = self.G[t], self.dG[:, :b], self.dN[:, cols]
         r, z, nn = g[:k], g[k:2 * k], g[2 * k:]
         dr, dz, dghn = dgh[:k], dgh[k:2 * k], dgh[2 * k:]
         tmp = self.tmp[:, :b]
@@ -497,10 +494,8 @@ class GRULayer(_Recurrence):
         return dgh, xp.multiply(dh, z, out=self.direct[:, :b])
 
     def gate_grads(self):
-        lay, k = self.lay, self.hidden
-        d_rec = lay.side_by_side(self.dGh)
-        d_in = xp.concatenate([d_rec[:2 * k], lay.side_by_side(self.dN)])
-        return d_in, d_rec, self.w_ih
+        d_in = xp.concatenate([self.D[:2 * self.hidden], self.dN])
+        return d_in, self.D, self.w_ih
 
 
 # ----------------------------------------------------------------------------- functions
