@@ -88,8 +88,8 @@ class _Layout:
 
     Per-step buffers are ``blocks(F)``: step t's (F, b_t) block, contiguous (a (T, F, B)
     array when every step has the whole batch, else a list of views of one flat array).
-    Buffers read only by the weight GEMMs are (F, total) arrays whose step t is the
-    column slice ``cols``, in time order.
+    Buffers read by the weight GEMMs are (F, total) arrays whose step t is the column
+    slice ``cols``: every step side by side, in time order.
     """
 
     def __init__(self, x, batch_sizes, reverse):
@@ -100,7 +100,6 @@ class _Layout:
             sizes = batch_sizes
         self.sizes, self.batch, self.total = sizes, sizes[0], sum(sizes)
         self.uniform = sizes[-1] == sizes[0]
-        self.x3 = x.reshape(len(sizes), self.batch, x.shape[-1]) if self.uniform else None
         self.offsets, start = [], 0
         for b in sizes:
             self.offsets.append(start)
@@ -124,36 +123,27 @@ class _Layout:
             return blocks[0].T
         return xp.concatenate([b.T for b in blocks], axis=0)
 
-    def project(self, w, rows, blocks):
-        """``blocks[t] = w @ x_t^T`` for every step: the input projection."""
-        if self.uniform:
-            xp.matmul(w, self.x3.transpose(0, 2, 1), out=blocks)
-        else:
-            for t, _, cols in self.steps:
-                xp.matmul(w, rows[cols].T, out=blocks[t])
-
-
-def _column(b):
-    return None if b is None else b.reshape(-1, 1)
-
-
-def _bias_sum(b_ih, b_hh):
-    if b_ih is None or b_hh is None:
-        return b_hh if b_ih is None else b_ih
-    return b_ih + b_hh
-
 
 class _Recurrence(Function):
     """The time loop shared by the three layers; subclasses write one step's gate math
-    (``step`` forward, ``step_back`` backward) and its weights' internal form.
+    (``step`` forward, ``step_back`` backward) and list their internal gate blocks.
 
-    Positional inputs: ``x, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr`` (``cx`` and ``w_hr``
-    are LSTM's; None elsewhere, as are absent biases and a zero initial state). Outputs:
-    the sequence of hidden states, ``h_n`` (and LSTM's ``c_n``).
+    Each step is one GEMM on stacked operands, ``G_t = W [h_{t-1}; x_t; 1]`` with
+    ``W = [W_hh | W_ih | b]`` (rows in the internal gate order), so the input projection
+    and the bias come with the recurrent product, and backward's weight gradients are
+    one GEMM over all timesteps: ``[dW_hh | dW_ih | db] = dG [H_prev; X; 1]^T``.
+
+    ``blocks`` lists the internal gate blocks of H rows: (block of W_ih, block of W_hh,
+    scale), a block index in PyTorch's layout or None for zeros; the blocks with a W_hh
+    part come first (the recurrent rows). Positional inputs: ``x, hx, cx, w_ih, w_hh,
+    b_ih, b_hh, w_hr`` (``cx`` and ``w_hr`` are LSTM's; None elsewhere, as are absent
+    biases and a zero initial state). Outputs: the hidden states of every step, ``h_n``
+    (and LSTM's ``c_n``).
     """
 
     n_out = 2
     gates = 1
+    blocks = ((0, 0, 1.0),)
     op = "rnn"
 
     def forward(self, x, hx, cx, w_ih, w_hh, b_ih=None, b_hh=None, w_hr=None,
@@ -163,98 +153,107 @@ class _Recurrence(Function):
         _check(self.op, self.gates, x, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes)
         self.x_shape, self.has_h0 = x.shape, hx is not None
         self.has_bias = (b_ih is not None, b_hh is not None)
-        self.x, self.w_ih, self.w_hh, self.w_hr = x, w_ih, w_hh, w_hr
+        self.w_hr = w_hr
         self.hidden = w_ih.shape[0] // self.gates
         self.lay = lay = _Layout(x, batch_sizes, reverse)
-        size, dtype = w_hh.shape[1], x.dtype
-        w_in, w_rec, self.bias = self.internal(w_ih, w_hh, b_ih, b_hh)
-        self.G = lay.blocks(w_ih.shape[0], dtype)
-        lay.project(w_in, x.reshape(-1, x.shape[-1]), self.G)
-        self.Hp = xp.empty((size, lay.total), dtype)  # h_{t-1} of every step, side by side
+        size, n_in, dtype = w_hh.shape[1], x.shape[-1], x.dtype
+        w, self.w_x, self.w_rec_t = self.stack_weights(w_ih, w_hh, b_ih, b_hh)
+        # Z = [H_prev; X; 1]: every step's GEMM operand, side by side
+        self.Z = xp.empty((w.shape[1], lay.total), dtype)
+        self.Z[size:size + n_in] = x.reshape(-1, n_in).T
+        self.Z[size + n_in:] = 1
+        self.G = lay.blocks(w.shape[0], dtype)
         h = xp.zeros((size, lay.batch), dtype) if hx is None else hx.T.copy()
-        out = self.start(cx, b_hh)
-        scratch = xp.empty((w_hh.shape[0], lay.batch), dtype)
+        out = self.start(cx)
         for t, b, cols in lay.steps:
-            hp = h[:, :b]
-            self.Hp[:, cols] = hp
-            gh = xp.matmul(w_rec, hp, out=scratch[:, :b])
-            h[:, :b] = self.step(t, b, cols, self.G[t], gh, hp)
+            z = self.Z[:, cols]
+            z[:size] = h[:, :b]
+            g = xp.matmul(w, z, out=self.G[t])
+            h[:, :b] = self.step(t, b, cols, g)
         return (lay.as_rows(out, x.shape), h.T) + self.final_states()
 
     def backward(self, g_out, g_hn, *g_cn):
         lay = self.lay
-        size = self.Hp.shape[0]
-        dh = xp.zeros((size, lay.batch), self.Hp.dtype) if g_hn is None else (
-            g_hn.T.copy())
-        if g_out is not None:
-            g_out = g_out.reshape(-1, size) if not lay.uniform or g_out.ndim == 2 else g_out
+        size = self.w_rec_t.shape[0]
+        dh = xp.zeros((size, lay.batch), self.Z.dtype) if g_hn is None else g_hn.T.copy()
+        if g_out is not None and (g_out.ndim == 2 or not lay.uniform):
+            g_out = g_out.reshape(-1, size)
+        rec = self.w_rec_t.shape[1]
+        # one step's gate gradients (contiguous, for the elementwise passes), then all
+        self.dG = xp.empty((self.G[0].shape[0], lay.batch), self.Z.dtype)
+        self.D = xp.empty((self.G[0].shape[0], lay.total), self.Z.dtype)
         self.begin_back(g_cn[0] if g_cn else None)
-        w_rec_t = self.recurrent_t()
         for t, b, cols in reversed(lay.steps):
             dh_t = dh[:, :b]  # the carry from step t+1 (or from h_n), plus dL/d output_t
             if g_out is not None:
                 dh_t += g_out[t].T if g_out.ndim == 3 else g_out[cols].T
-            d_rec, direct = self.step_back(t, b, cols, dh_t)
-            self.D[:, cols] = d_rec  # side by side for the weight GEMMs, copied while hot
+            d, direct = self.step_back(t, b, cols, dh_t)
+            self.D[:, cols] = d  # side by side for the weight GEMM, copied while in cache
             if direct is None:
-                xp.matmul(w_rec_t, d_rec, out=dh_t)
+                xp.matmul(self.w_rec_t, d[:rec], out=dh_t)
             else:
-                direct += w_rec_t @ d_rec
+                direct += self.w_rec_t @ d[:rec]
                 dh_t[...] = direct
         return self.input_grads(dh.T)
 
-    # ------------------------------------------------------------ weight gradients
+    # ------------------------------------------------------------ weights
+    def stack_weights(self, w_ih, w_hh, b_ih, b_hh):
+        """``W = [W_hh | W_ih | b]`` in the internal gate order, each block scaled (the
+        forward GEMM's left operand); ``W_ih`` in that order, unscaled (for dx); the
+        recurrent rows of ``W_hh``, unscaled and transposed (for backward's carry)."""
+        n, size, n_in = self.hidden, w_hh.shape[1], w_ih.shape[1]
+        has_bias = b_ih is not None or b_hh is not None
+        w = xp.zeros((len(self.blocks) * n, size + n_in + has_bias), w_ih.dtype)
+        w_x = xp.zeros((len(self.blocks) * n, n_in), w_ih.dtype)
+        rec = sum(kh is not None for _, kh, _ in self.blocks)
+        w_rec_t = xp.empty((size, rec * n), w_ih.dtype)
+        for j, (ki, kh, scale) in enumerate(self.blocks):
+            rows = w[j * n:(j + 1) * n]
+            if kh is not None:
+                rows[:, :size] = w_hh[kh * n:(kh + 1) * n]
+                w_rec_t[:, j * n:(j + 1) * n] = w_hh[kh * n:(kh + 1) * n].T
+                if b_hh is not None:
+                    rows[:, -1] += b_hh[kh * n:(kh + 1) * n]
+            if ki is not None:
+                w_x[j * n:(j + 1) * n] = w_ih[ki * n:(ki + 1) * n]
+                rows[:, size:size + n_in] = w_x[j * n:(j + 1) * n]
+                if b_ih is not None:
+                    rows[:, -1] += b_ih[ki * n:(ki + 1) * n]
+            if scale != 1.0:
+                rows *= scale
+        return w, w_x, w_rec_t
+
     def input_grads(self, dh):
-        """Every input's gradient once the loop is done: the weights' in one GEMM each
-        over all timesteps, from the pre-activation gradients (F, total) of the input
-        side ``d_in`` and of the recurrent side ``d_rec`` (the same array except in
-        GRU), in the loop's gate order ``w_in`` is in."""
-        d_in, d_rec, w_in = self.gate_grads()
-        to_torch = self.to_torch
+        """Every input's gradient once the loop is done; the weights' and biases' from one
+        GEMM over all timesteps, mapped back to PyTorch's gate order."""
+        n, size, n_in = self.hidden, self.w_rec_t.shape[0], self.w_x.shape[1]
+        d = self.D
         gx = gw_ih = gw_hh = gb_ih = gb_hh = None
         if self.needs_input_grad(0):
-            gx = (d_in.T @ w_in).reshape(self.x_shape)
-        if self.needs_input_grad(3):
-            gw_ih = to_torch(d_in @ self.x.reshape(-1, self.x_shape[-1]))
-        if self.needs_input_grad(4):
-            gw_hh = to_torch(d_rec @ self.Hp.T)
-        ones = xp.ones(d_rec.shape[1], d_rec.dtype)  # row sums as GEMVs: 5x a sum(axis=1)
-        if self.has_bias[1] and self.needs_input_grad(6):
-            gb_hh = to_torch(d_rec @ ones)
-        if self.has_bias[0] and self.needs_input_grad(5):
-            gb_ih = gb_hh.copy() if d_in is d_rec and gb_hh is not None else to_torch(
-                d_in @ ones)
+            gx = (d.T @ self.w_x).reshape(self.x_shape)
+        wants = [self.needs_input_grad(k) for k in (3, 4, 5, 6)]
+        if any(wants):
+            dw = d @ self.Z.T  # [dW_hh | dW_ih | db], internal rows
+            out, dtype = self.gates * n, d.dtype
+            gw_ih = xp.empty((out, n_in), dtype) if wants[0] else None
+            gw_hh = xp.empty((out, size), dtype) if wants[1] else None
+            gb_ih = xp.empty(out, dtype) if wants[2] and self.has_bias[0] else None
+            gb_hh = xp.empty(out, dtype) if wants[3] and self.has_bias[1] else None
+            for j, (ki, kh, _) in enumerate(self.blocks):
+                part = dw[j * n:(j + 1) * n]
+                for k, target, grad in ((ki, gw_ih, part[:, size:size + n_in]),
+                                        (kh, gw_hh, part[:, :size]),
+                                        (ki, gb_ih, part[:, -1]), (kh, gb_hh, part[:, -1])):
+                    if k is not None and target is not None:
+                        target[k * n:(k + 1) * n] = grad
         return (gx, dh if self.has_h0 else None, None, gw_ih, gw_hh, gb_ih, gb_hh, None)
 
     # ------------------------------------------------------------ per-cell hooks
-    def internal(self, w_ih, w_hh, b_ih, b_hh):
-        """The weights the loop multiplies by, and the bias it adds, as a column."""
-        return w_ih, w_hh, _column(_bias_sum(b_ih, b_hh))
-
-    def recurrent_t(self):
-        return self.w_hh.T
-
-    def to_torch(self, a):
-        """Rows in the loop's gate order -> PyTorch's."""
-        return a
-
-    def add_recurrent(self, g, gh):
-        g += gh
-        if self.bias is not None:
-            g += self.bias
-
     def final_states(self):
         return ()
 
     def begin_back(self, g_cn):
-        """Buffers of backward: ``dG``, one step's pre-activation gradients (contiguous,
-        for fast elementwise passes), and ``D``, every step's side by side."""
-        feat, lay = self.G[0].shape[0], self.lay
-        self.dG = xp.empty((feat, lay.batch), self.Hp.dtype)
-        self.D = xp.empty((feat, lay.total), self.Hp.dtype)
-
-    def gate_grads(self):
-        return self.D, self.D, self.w_ih
+        pass
 
 
 class RNNLayer(_Recurrence):
@@ -269,11 +268,10 @@ class RNNLayer(_Recurrence):
         self.op = "rnn_" + nonlinearity
         return super().forward(x, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes, reverse)
 
-    def start(self, cx, b_hh):
+    def start(self, cx):
         return self.G
 
-    def step(self, t, b, cols, g, gh, hp):
-        self.add_recurrent(g, gh)
+    def step(self, t, b, cols, g):
         if self.relu:
             xp.maximum(g, 0, out=g)
         else:
@@ -298,30 +296,12 @@ class LSTMLayer(_Recurrence):
 
     n_out = 3
     gates = 4
+    # i, f, o halved: sigmoid(z) = (1 + tanh(z / 2)) / 2; then g
+    blocks = ((0, 0, 0.5), (1, 1, 0.5), (3, 3, 0.5), (2, 2, 1.0))
     op = "lstm"
 
-    def _order(self, a):
-        """Rows (or columns) i, f, g, o -> i, f, o, g; its own inverse."""
-        n = self.hidden
-        return xp.concatenate([a[:2 * n], a[3 * n:], a[2 * n:3 * n]])
-
-    def internal(self, w_ih, w_hh, b_ih, b_hh):
-        n = self.hidden
-        w_in, w_rec = self._order(w_ih), self._order(w_hh)
-        w_in[:3 * n] *= 0.5  # sigmoid(z) = (1 + tanh(z / 2)) / 2
-        w_rec[:3 * n] *= 0.5
-        bias = _bias_sum(b_ih, b_hh)
-        if bias is not None:
-            bias = self._order(bias)
-            bias[:3 * n] *= 0.5
-        return w_in, w_rec, _column(bias)
-
-    def recurrent_t(self):
-        return xp.ascontiguousarray(self._order(self.w_hh).T)
-
-    def start(self, cx, b_hh):
-        lay, dtype = self.lay, self.Hp.dtype
-        n = self.hidden
+    def start(self, cx):
+        lay, dtype, n = self.lay, self.Z.dtype, self.hidden
         self.c = xp.zeros((n, lay.batch), dtype) if cx is None else cx.T.copy()
         self.has_c0 = cx is not None
         self.Cp, self.TC = lay.blocks(n, dtype), lay.blocks(n, dtype)
@@ -333,9 +313,8 @@ class LSTMLayer(_Recurrence):
             self.out = lay.blocks(self.w_hr.shape[0], dtype)
         return self.out
 
-    def step(self, t, b, cols, g, gh, hp):
+    def step(self, t, b, cols, g):
         n = self.hidden
-        self.add_recurrent(g, gh)
         xp.tanh(g, out=g)
         sig = g[:3 * n]
         sig *= 0.5
@@ -356,10 +335,8 @@ class LSTMLayer(_Recurrence):
         return (self.c.T,)
 
     def begin_back(self, g_cn):
-        super().begin_back(g_cn)
-        lay, dtype, n = self.lay, self.Hp.dtype, self.hidden
-        self.dc = xp.zeros((n, lay.batch), dtype) if g_cn is None else (
-            g_cn.T.copy())
+        lay, dtype, n = self.lay, self.Z.dtype, self.hidden
+        self.dc = xp.zeros((n, lay.batch), dtype) if g_cn is None else g_cn.T.copy()
         self.dH = None if self.w_hr is None else xp.empty((self.w_hr.shape[0], lay.total),
                                                          dtype)
         self.tmp = xp.empty((n, lay.batch), dtype)
@@ -396,12 +373,6 @@ class LSTMLayer(_Recurrence):
         dc *= f  # the carry to step t - 1
         return d, None
 
-    def to_torch(self, a):
-        return self._order(a)
-
-    def gate_grads(self):
-        return self.D, self.D, self._order(self.w_ih)
-
     def input_grads(self, dh):
         grads = list(super().input_grads(dh))
         grads[2] = self.dc.T if self.has_c0 else None
@@ -413,67 +384,44 @@ class LSTMLayer(_Recurrence):
 class GRULayer(_Recurrence):
     """GRU, PyTorch's equations and gate order r, z, n:
     ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``, ``h_t = (1 - z) n + z h_{t-1}``.
-    ``G`` holds r, z, n; ``Ghn`` the recurrent part of n, ``W_hn h + b_hn``."""
+    The n gate has two internal blocks, its recurrent part ``W_hn h + b_hn`` and its
+    input part, so ``G`` holds r, z, W_hn h + b_hn and then n itself."""
 
     gates = 3
+    # r, z halved (sigmoids); the recurrent part of n; its input part
+    blocks = ((0, 0, 0.5), (1, 1, 0.5), (None, 2, 1.0), (2, None, 1.0))
     op = "gru"
 
-    def internal(self, w_ih, w_hh, b_ih, b_hh):
-        n = self.hidden
-        w_in, w_rec = w_ih.copy(), w_hh.copy()
-        w_in[:2 * n] *= 0.5  # sigmoid(z) = (1 + tanh(z / 2)) / 2 for r and z
-        w_rec[:2 * n] *= 0.5
-        bias = None if b_ih is None else b_ih.copy()
-        if b_hh is not None:  # b_hn stays inside r * (...)
-            bias = xp.zeros_like(b_hh) if bias is None else bias
-            bias[:2 * n] += b_hh[:2 * n]
-        if bias is not None:
-            bias[:2 * n] *= 0.5
-        return w_in, w_rec, _column(bias)
-
-    def start(self, cx, b_hh):
-        lay, dtype, n = self.lay, self.Hp.dtype, self.hidden
-        self.b_hn = None if b_hh is None else _column(b_hh[2 * n:])
-        self.Ghn = lay.blocks(n, dtype)
-        self.out = lay.blocks(n, dtype)
+    def start(self, cx):
+        self.out = self.lay.blocks(self.hidden, self.Z.dtype)
         return self.out
 
-    def step(self, t, b, cols, g, gh, hp):
-        n = self.hidden
-        if self.bias is not None:
-            g += self.bias
-        rz = g[:2 * n]
-        rz += gh[:2 * n]
+    def step(self, t, b, cols, g):
+        k = self.hidden
+        rz = g[:2 * k]
         xp.tanh(rz, out=rz)
         rz *= 0.5
         rz += 0.5
-        ghn = self.Ghn[t]
-        if self.b_hn is None:
-            ghn[...] = gh[2 * n:]
-        else:
-            xp.add(gh[2 * n:], self.b_hn, out=ghn)
-        nn, h = g[2 * n:], self.out[t]
-        xp.multiply(g[:n], ghn, out=h)
+        nn, h = g[3 * k:], self.out[t]
+        xp.multiply(g[:k], g[2 * k:3 * k], out=h)  # r * (W_hn h + b_hn)
         nn += h
         xp.tanh(nn, out=nn)
         # h_t = n + z (h_{t-1} - n)
-        xp.subtract(hp, nn, out=h)
-        h *= g[n:2 * n]
+        xp.subtract(self.Z[:self.w_rec_t.shape[0], cols], nn, out=h)
+        h *= g[k:2 * k]
         h += nn
         return h
 
     def begin_back(self, g_cn):
-        lay, dtype, n = self.lay, self.Hp.dtype, self.hidden
-        super().begin_back(g_cn)  # dG, D: d(W_h h + b_h) for r, z, n
-        self.dN = xp.empty((n, lay.total), dtype)  # d(W_in x + b_in), side by side
+        n, lay, dtype = self.hidden, self.lay, self.Z.dtype
         self.tmp = xp.empty((n, lay.batch), dtype)
         self.direct = xp.empty((n, lay.batch), dtype)
 
     def step_back(self, t, b, cols, dh):
         k = self.hidden
-        g, dgh, dn = self.G[t], self.dG[:, :b], self.dN[:, cols]
-        r, z, nn = g[:k], g[k:2 * k], g[2 * k:]
-        dr, dz, dghn = dgh[:k], dgh[k:2 * k], dgh[2 * k:]
+        g, d = self.G[t], self.dG[:, :b]
+        r, z, ghn, nn = g[:k], g[k:2 * k], g[2 * k:3 * k], g[3 * k:]
+        dr, dz, dghn, dn = d[:k], d[k:2 * k], d[2 * k:3 * k], d[3 * k:]
         tmp = self.tmp[:, :b]
         # dn_pre = dh (1 - z) (1 - n^2)
         xp.multiply(nn, nn, out=dn)
@@ -482,7 +430,7 @@ class GRULayer(_Recurrence):
         dn *= tmp
         dn *= dh
         # dz_pre = dh (h_{t-1} - n) z (1 - z)
-        xp.subtract(self.Hp[:, cols], nn, out=dz)
+        xp.subtract(self.Z[:self.w_rec_t.shape[0], cols], nn, out=dz)
         dz *= dh
         tmp *= z
         dz *= tmp
@@ -490,12 +438,8 @@ class GRULayer(_Recurrence):
         xp.multiply(dn, r, out=dghn)
         xp.subtract(1, r, out=dr)
         dr *= dghn
-        dr *= self.Ghn[t]
-        return dgh, xp.multiply(dh, z, out=self.direct[:, :b])
-
-    def gate_grads(self):
-        d_in = xp.concatenate([self.D[:2 * self.hidden], self.dN])
-        return d_in, self.D, self.w_ih
+        dr *= ghn
+        return d, xp.multiply(dh, z, out=self.direct[:, :b])
 
 
 # ----------------------------------------------------------------------------- functions
