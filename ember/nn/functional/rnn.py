@@ -1,12 +1,13 @@
 """Recurrent layers as fused primitives: one ``Function`` per layer and direction.
 
 ``RNNLayer``, ``LSTMLayer`` and ``GRULayer`` each run a whole sequence in one op. The
-input projection of every timestep is one (batched) GEMM, ``G_t = W_ih x_t^T``; a loop
-over timesteps then adds the hidden GEMM ``W_hh h_{t-1}`` and the bias to step t's block
-and applies the gates in place, so ``G`` ends up holding the gate activations that
-backward needs. Backward runs through time in the opposite order, writes every step's
-pre-activation gradients into ``dG`` and, after the loop, computes each weight gradient
-as one GEMM over all timesteps: ``dW_ih = dG X``, ``dW_hh = dG H_prev^T``.
+input projection of every timestep, bias included, is one (batched) GEMM,
+``G_t = [W_ih | b] [x_t; 1]``; a loop over timesteps then adds the hidden GEMM
+``W_hh h_{t-1}`` to step t's block and applies the gates in place, so ``G`` ends up
+holding the gate activations that backward needs. Backward runs through time in the
+opposite order, collects every step's pre-activation gradients side by side in ``D``
+and, after the loop, gets all weight and bias gradients from one GEMM over all
+timesteps: ``[dW_hh | dW_ih | db] = D [H_prev; X; 1]^T``.
 
 Layout (it decides the speed). The loop works feature-major: step t's gates are a
 contiguous (gates * H, b_t) block, so each gate is a contiguous (H, b_t) slab and every
@@ -128,10 +129,10 @@ class _Recurrence(Function):
     """The time loop shared by the three layers; subclasses write one step's gate math
     (``step`` forward, ``step_back`` backward) and list their internal gate blocks.
 
-    Each step is one GEMM on stacked operands, ``G_t = W [h_{t-1}; x_t; 1]`` with
-    ``W = [W_hh | W_ih | b]`` (rows in the internal gate order), so the input projection
-    and the bias come with the recurrent product, and backward's weight gradients are
-    one GEMM over all timesteps: ``[dW_hh | dW_ih | db] = dG [H_prev; X; 1]^T``.
+    With ``W = [W_hh | W_ih | b]`` (rows in the internal gate order) and the operands of
+    every step side by side, ``Z = [H_prev; X; 1]``: the input projection of all steps is
+    one GEMM ``[W_ih | b] [X; 1]``, each step adds ``W_hh h_{t-1}``, and backward's weight
+    and bias gradients are one GEMM over all timesteps, ``[dW_hh | dW_ih | db] = dG Z^T``.
 
     ``blocks`` lists the internal gate blocks of H rows: (block of W_ih, block of W_hh,
     scale), a block index in PyTorch's layout or None for zeros; the blocks with a W_hh
@@ -158,17 +159,29 @@ class _Recurrence(Function):
         self.lay = lay = _Layout(x, batch_sizes, reverse)
         size, n_in, dtype = w_hh.shape[1], x.shape[-1], x.dtype
         w, self.w_x, self.w_rec_t = self.stack_weights(w_ih, w_hh, b_ih, b_hh)
-        # Z = [H_prev; X; 1]: every step's GEMM operand, side by side
+        rec = self.w_rec_t.shape[1]
+        w_rec, w_xb = xp.ascontiguousarray(w[:rec, :size]), xp.ascontiguousarray(w[:, size:])
+        # Z = [H_prev; X; 1]: the operands of the GEMMs, every step side by side
         self.Z = xp.empty((w.shape[1], lay.total), dtype)
         self.Z[size:size + n_in] = x.reshape(-1, n_in).T
         self.Z[size + n_in:] = 1
+        # the input projection of every step at once, bias included: [W_ih | b] [X; 1]
         self.G = lay.blocks(w.shape[0], dtype)
+        xb = self.Z[size:]
+        if lay.uniform:
+            steps = xb.reshape(-1, len(self.G), lay.batch).transpose(1, 0, 2)  # (T, I+1, B)
+            xp.matmul(w_xb, steps, out=self.G)
+        else:
+            for t, _, cols in lay.steps:
+                xp.matmul(w_xb, xb[:, cols], out=self.G[t])
         h = xp.zeros((size, lay.batch), dtype) if hx is None else hx.T.copy()
         out = self.start(cx)
+        scratch = xp.empty((rec, lay.batch), dtype)
         for t, b, cols in lay.steps:
-            z = self.Z[:, cols]
-            z[:size] = h[:, :b]
-            g = xp.matmul(w, z, out=self.G[t])
+            hp = h[:, :b]
+            self.Z[:size, cols] = hp
+            g = self.G[t]
+            g[:rec] += xp.matmul(w_rec, hp, out=scratch[:, :b])
             h[:, :b] = self.step(t, b, cols, g)
         return (lay.as_rows(out, x.shape), h.T) + self.final_states()
 
