@@ -5,8 +5,9 @@ normal inputs; Linear 128 -> 1 on the last hidden state; MSE to a random target;
 (lr 1e-3). Figure: ms per training step (forward, backward, update), median of 50 after
 5 warm-up steps, min and max beside it. Ember and PyTorch's fused ``nn.LSTM`` (2
 threads) start from the same weights (PyTorch's, copied by key) and run in the same
-process, their repeats interleaved so that a shared machine slows both alike. A second
-row times the forward pass alone (``no_grad``).
+process, their repeats interleaved so that a shared machine slows both alike, each call
+after a short untimed pause (see ``SETTLE``). A second row times the forward pass alone
+(``no_grad``).
 
 Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m benchmarks.run lstm`` (the
 two variables slow NumPy's BLAS on this machine; see WORKLOADS.md).
@@ -31,6 +32,13 @@ from benchmarks.common import Row, load_torch  # noqa: E402
 
 INPUT, HIDDEN, STEPS, BATCH, LR = 32, 128, 50, 64, 1e-3
 REPEATS, WARMUP = 50, 5
+# Untimed pause after every timed call. After a parallel region PyTorch's OpenMP threads
+# keep spinning for a few ms; on a two-core machine the next call, if it is Ember's,
+# then runs its 2-thread GEMMs beside a busy core: measured on an idle machine, an Ember
+# step took 27.2 ms right after a PyTorch step, 19.3 ms after an Ember step and 17.1 ms
+# 20 ms after a PyTorch step (PyTorch's step: 15.5 ms after Ember's, 16.3 after its own).
+# The pause lets each call start on an idle machine, as in a program using one library.
+SETTLE = 0.03
 
 
 def build(lib):
@@ -61,14 +69,15 @@ def make_step(lib, lstm, head, x, y):
 
 
 def _interleaved(fns, repeats, warmup):
-    """Time each of ``fns`` ``repeats`` times, alternating between them; (median, min,
-    max) seconds for each."""
+    """Time each of ``fns`` ``repeats`` times, alternating between them, with a pause
+    of ``SETTLE`` s after each call; (median, min, max) seconds for each."""
     for fn in fns:
         for _ in range(warmup):
             fn()
     times = [[] for _ in fns]
     for _ in range(repeats):
         for fn, ts in zip(fns, times):
+            time.sleep(SETTLE)
             t0 = time.perf_counter()
             fn()
             ts.append(time.perf_counter() - t0)

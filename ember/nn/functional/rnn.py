@@ -132,7 +132,7 @@ class _Recurrence(Function):
     With ``W = [W_hh | W_ih | b]`` (rows in the internal gate order) and the operands of
     every step side by side, ``Z = [H_prev; X; 1]``: the input projection of all steps is
     one GEMM ``[W_ih | b] [X; 1]``, each step adds ``W_hh h_{t-1}``, and backward's weight
-    and bias gradients are one GEMM over all timesteps, ``[dW_hh | dW_ih | db] = dG Z^T``.
+    and bias gradients are one GEMM over all timesteps, ``[dW_hh | dW_ih | db] = D Z^T``.
 
     ``blocks`` lists the internal gate blocks of H rows: (block of W_ih, block of W_hh,
     scale), a block index in PyTorch's layout or None for zeros; the blocks with a W_hh
