@@ -12,7 +12,7 @@ import os
 from benchmarks.common import blas_info, print_rows
 
 WORKLOADS = ["overhead", "gemm", "mlp_mnist", "cnn_mnist", "graph_mlp_mnist", "cnn_mnist_step",
-             "layers", "conv_layers"]
+             "lstm", "layers", "conv_layers"]
 
 
 def main(argv=None) -> int:

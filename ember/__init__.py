@@ -31,6 +31,16 @@ from ember.dtypes import (
     uint8,
 )
 from ember.nn.functional.distance import cdist
+from ember.nn.functional.rnn import (  # torch.lstm, torch.gru_cell, ...
+    gru,
+    gru_cell,
+    lstm,
+    lstm_cell,
+    rnn_relu,
+    rnn_relu_cell,
+    rnn_tanh,
+    rnn_tanh_cell,
+)
 from ember.ops import *  # noqa: F403  (importing ember.ops installs the Tensor methods)
 from ember.ops import abs, pow, round, sum  # noqa: A004
 from ember.random import Generator, initial_seed, manual_seed, seed

@@ -11,5 +11,6 @@ from ember.nn.modules.module import Module  # noqa: F401
 from ember.nn.modules.normalization import *  # noqa: F401,F403
 from ember.nn.modules.pooling import *  # noqa: F401,F403
 from ember.nn.modules.residual import *  # noqa: F401,F403
+from ember.nn.modules.rnn import *  # noqa: F401,F403
 from ember.nn.modules.sparse import *  # noqa: F401,F403
 from ember.nn.modules.upsampling import *  # noqa: F401,F403

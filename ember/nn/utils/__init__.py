@@ -1,4 +1,5 @@
-"""``ember.nn.utils``: model summary and gradient clipping."""
+"""``ember.nn.utils``: model summary, gradient clipping and ``rnn`` (padding, packing)."""
+from ember.nn.utils import rnn  # noqa: F401
 from ember.nn.utils.clip_grad import (  # noqa: F401
     clip_grad_norm_,
     clip_grad_value_,
