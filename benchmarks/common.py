@@ -64,13 +64,16 @@ def _busy_seconds():
     return (sum(fields) - idle) / os.sysconf("SC_CLK_TCK"), own.user + own.system
 
 
-def interleaved(fns, repeats: int, warmup: int = 1, settle: int = 0, drop_busy: bool = False):
+def interleaved(fns, repeats: int, warmup: int = 1, settle: int = 0, drop_busy: bool = False,
+                pause: float = 0.0):
     """Time each of ``fns`` ``repeats`` times, alternating between them, so that a shared,
     noisy machine slows them alike; (median, min, max) seconds for each.
 
     ``settle`` untimed calls precede each timed one: for short ops, they wake the library's
     own worker threads and bring its data back into the cache, which the other library's
     call in between had taken, as in a model that runs its ops back to back.
+    ``pause`` seconds of sleep precede each timed call: long steps of a library whose
+    idle worker threads spin (PyTorch's OpenMP) would otherwise slow the next one's.
     ``drop_busy`` leaves out the rounds of ``fns`` during which other processes used more
     than a twentieth of a core (from /proc/stat, on Linux), running up to 10 * ``repeats``
     rounds to find ``repeats`` quiet ones (fewer than 3: every round counts): a two-thread
@@ -88,6 +91,8 @@ def interleaved(fns, repeats: int, warmup: int = 1, settle: int = 0, drop_busy: 
         for fn in fns:
             for _ in range(settle):
                 fn()
+            if pause:
+                time.sleep(pause)
             t0 = time.perf_counter()
             fn()
             row.append(time.perf_counter() - t0)

@@ -18,14 +18,12 @@ Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m benchmarks.run con
 from __future__ import annotations
 
 import importlib
-import statistics
-import time
 
 importlib.import_module("ember.backend")  # before NumPy: see benchmarks/cnn_mnist_step.py
 
 import numpy as np  # noqa: E402
 
-from benchmarks.common import Row, load_torch  # noqa: E402
+from benchmarks.common import Row, interleaved, load_torch  # noqa: E402
 
 REPEATS, WARMUP = 11, 2
 
@@ -59,19 +57,6 @@ def _step(lib, layer, x, gy):
     return step
 
 
-def _interleaved(fns, repeats, warmup):
-    for fn in fns:
-        for _ in range(warmup):
-            fn()
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, ts in zip(fns, times):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-    return [(statistics.median(ts), min(ts), max(ts)) for ts in times]
-
-
 def _copy_weights(src, dst, torch):
     with torch.no_grad():
         for p, q in zip(src.parameters(), dst.parameters()):
@@ -98,7 +83,7 @@ def run() -> list[Row]:
             _copy_weights(layer, tlayer, torch)
             tx = torch.tensor(xs, requires_grad=True)
             fns.append(_step(torch, tlayer, tx, torch.from_numpy(gys)))
-        stats = _interleaved(fns, REPEATS, WARMUP)
+        stats = interleaved(fns, REPEATS, WARMUP)
         med, lo, hi = stats[0]
         t = stats[1][0] * 1e3 if torch is not None else None
         rows.append(Row(f"{name} fwd+bwd", med * 1e3, t, "ms",

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import importlib
 import os
-import statistics
 import sys
-import time
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` and ``ember`` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -28,7 +26,7 @@ importlib.import_module("ember.backend")
 
 import numpy as np  # noqa: E402
 
-from benchmarks.common import Row, load_torch  # noqa: E402
+from benchmarks.common import Row, interleaved, load_torch  # noqa: E402
 
 INPUT, HIDDEN, STEPS, BATCH, LR = 32, 128, 50, 64, 1e-3
 REPEATS, WARMUP = 50, 5
@@ -68,22 +66,6 @@ def make_step(lib, lstm, head, x, y):
     return step, forward
 
 
-def _interleaved(fns, repeats, warmup):
-    """Time each of ``fns`` ``repeats`` times, alternating between them, with a pause
-    of ``SETTLE`` s after each call; (median, min, max) seconds for each."""
-    for fn in fns:
-        for _ in range(warmup):
-            fn()
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, ts in zip(fns, times):
-            time.sleep(SETTLE)
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-    return [(statistics.median(ts), min(ts), max(ts)) for ts in times]
-
-
 def run(repeats: int = REPEATS) -> list[Row]:
     import ember
 
@@ -101,7 +83,7 @@ def run(repeats: int = REPEATS) -> list[Row]:
             dst.load_state_dict({k: v.detach().numpy() for k, v in src.state_dict().items()})
         fns = list(make_step(torch, t_lstm, t_head, torch.from_numpy(xs), torch.from_numpy(ys)))
     fns = list(make_step(ember, e_lstm, e_head, ember.tensor(xs), ember.tensor(ys))) + fns
-    stats = _interleaved(fns, repeats, WARMUP) + [None, None]
+    stats = interleaved(fns, repeats, WARMUP, pause=SETTLE) + [None, None]
     rows = []
     for name, e, t in (("lstm step (fwd+bwd+adam) b64 L50", stats[0], stats[2]),
                        ("lstm forward (no_grad) b64 L50", stats[1], stats[3])):
