@@ -1,0 +1,70 @@
+"""The closed-form KL divergences registered for the built-in distributions."""
+from __future__ import annotations
+
+import ember
+from ember.distributions.bernoulli import Bernoulli
+from ember.distributions.categorical import Categorical, OneHotCategorical
+from ember.distributions.exponential import Exponential
+from ember.distributions.independent import Independent, sum_rightmost
+from ember.distributions.kl import infinite_where, kl_divergence, register_kl, zero_where
+from ember.distributions.laplace import Laplace
+from ember.distributions.normal import Normal
+from ember.distributions.uniform import Uniform
+from ember.nn.functional import softplus
+
+
+@register_kl(Normal, Normal)
+def _kl_normal_normal(p, q):
+    var_ratio = (p.scale / q.scale) ** 2
+    t1 = ((p.loc - q.loc) / q.scale) ** 2
+    return 0.5 * (var_ratio + t1 - 1 - var_ratio.log())
+
+
+@register_kl(Uniform, Uniform)
+def _kl_uniform_uniform(p, q):
+    result = ((q.high - q.low) / (p.high - p.low)).log()
+    return infinite_where((q.low > p.low) | (q.high < p.high), result)
+
+
+@register_kl(Exponential, Exponential)
+def _kl_exponential_exponential(p, q):
+    rate_ratio = q.rate / p.rate
+    return rate_ratio - rate_ratio.log() - 1
+
+
+@register_kl(Laplace, Laplace)
+def _kl_laplace_laplace(p, q):
+    scale_ratio = p.scale / q.scale
+    distance = (p.loc - q.loc).abs()
+    return (-scale_ratio.log() + distance / q.scale
+            + scale_ratio * ember.exp(-distance / p.scale) - 1)
+
+
+@register_kl(Bernoulli, Bernoulli)
+def _kl_bernoulli_bernoulli(p, q):
+    t1 = p.probs * (softplus(-q.logits) - softplus(-p.logits))
+    t1 = zero_where(p.probs == 0, infinite_where(q.probs == 0, t1))
+    t2 = (1 - p.probs) * (softplus(q.logits) - softplus(p.logits))
+    t2 = zero_where(p.probs == 1, infinite_where(q.probs == 1, t2))
+    return t1 + t2
+
+
+@register_kl(Categorical, Categorical)
+def _kl_categorical_categorical(p, q):
+    t = p.probs * (p.logits - q.logits)
+    t = zero_where((p.probs == 0).expand(*t.shape),
+                   infinite_where((q.probs == 0).expand(*t.shape), t))
+    return t.sum(-1)
+
+
+@register_kl(OneHotCategorical, OneHotCategorical)
+def _kl_onehot_onehot(p, q):
+    return _kl_categorical_categorical(p._categorical, q._categorical)
+
+
+@register_kl(Independent, Independent)
+def _kl_independent_independent(p, q):
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+        raise NotImplementedError("KL between Independents with different "
+                                  "reinterpreted_batch_ndims is not implemented")
+    return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
