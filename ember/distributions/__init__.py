@@ -23,10 +23,28 @@ from ember.distributions.independent import Independent
 from ember.distributions.kl import kl_divergence, register_kl
 from ember.distributions.laplace import Laplace
 from ember.distributions.normal import Normal
+from ember.distributions.relaxed import (
+    ExpRelaxedCategorical,
+    LogitRelaxedBernoulli,
+    RelaxedBernoulli,
+    RelaxedOneHotCategorical,
+)
+from ember.distributions.transformed_distribution import LogNormal, TransformedDistribution
+from ember.distributions.transforms import (
+    AffineTransform,
+    ComposeTransform,
+    ExpTransform,
+    SigmoidTransform,
+    TanhTransform,
+    Transform,
+)
 from ember.distributions.uniform import Uniform
 
 __all__ = [
-    "Bernoulli", "Categorical", "Distribution", "Exponential", "Independent", "Laplace",
-    "Normal", "OneHotCategorical", "Uniform", "constraints", "kl_divergence", "register_kl",
+    "AffineTransform", "Bernoulli", "Categorical", "ComposeTransform", "Distribution",
+    "ExpRelaxedCategorical", "ExpTransform", "Exponential", "Independent", "Laplace",
+    "LogNormal", "LogitRelaxedBernoulli", "Normal", "OneHotCategorical", "RelaxedBernoulli",
+    "RelaxedOneHotCategorical", "SigmoidTransform", "TanhTransform", "Transform",
+    "TransformedDistribution", "Uniform", "constraints", "kl_divergence", "register_kl",
     "set_default_validate_args",
 ]
