@@ -17,8 +17,10 @@ from ember.distributions import (
 )
 from ember.distributions.bernoulli import Bernoulli
 from ember.distributions.categorical import Categorical, OneHotCategorical
+from ember.distributions.counts import Binomial, Geometric, Poisson
 from ember.distributions.distribution import Distribution, set_default_validate_args
 from ember.distributions.exponential import Exponential
+from ember.distributions.gamma import Beta, Dirichlet, Gamma
 from ember.distributions.independent import Independent
 from ember.distributions.kl import kl_divergence, register_kl
 from ember.distributions.laplace import Laplace
@@ -41,8 +43,9 @@ from ember.distributions.transforms import (
 from ember.distributions.uniform import Uniform
 
 __all__ = [
-    "AffineTransform", "Bernoulli", "Categorical", "ComposeTransform", "Distribution",
-    "ExpRelaxedCategorical", "ExpTransform", "Exponential", "Independent", "Laplace",
+    "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "ComposeTransform",
+    "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform", "Exponential",
+    "Gamma", "Geometric", "Independent", "Laplace", "Poisson",
     "LogNormal", "LogitRelaxedBernoulli", "Normal", "OneHotCategorical", "RelaxedBernoulli",
     "RelaxedOneHotCategorical", "SigmoidTransform", "TanhTransform", "Transform",
     "TransformedDistribution", "Uniform", "constraints", "kl_divergence", "register_kl",

@@ -41,9 +41,9 @@ class _Interval(Constraint):
     def _check(self, a):
         ok = a == a
         if self.low is not None:
-            ok &= (a > self.low) if self.low_open else (a >= self.low)
+            ok = ok & ((a > self.low) if self.low_open else (a >= self.low))
         if self.high is not None:
-            ok &= (a < self.high) if self.high_open else (a <= self.high)
+            ok = ok & ((a < self.high) if self.high_open else (a <= self.high))
         return ok
 
     def __repr__(self) -> str:
@@ -143,3 +143,21 @@ def integer_interval(low, high) -> Constraint:
 
 def greater_than(low) -> Constraint:
     return _Interval(low, None, low_open=True)
+
+
+class _IndependentPositive(_Interval):
+    """Positive entries, checked per vector (event_dim 1): a Dirichlet concentration."""
+
+    event_dim = 1
+
+    def __init__(self):
+        super().__init__(0.0, None, low_open=True)
+
+    def _check(self, a):
+        return xp.all(super()._check(a), axis=-1)
+
+    def __repr__(self) -> str:
+        return "IndependentConstraint(GreaterThan(lower_bound=0.0), 1)"
+
+
+independent_positive = _IndependentPositive()

@@ -1,0 +1,96 @@
+"""Gamma, Beta, Dirichlet and the private lgamma/digamma/erfinv they rest on: float64
+gradchecks, PyTorch parity of values and gradients, sampling statistics, errors."""
+# ruff: noqa: N803, B023  (``T`` is the library, ember or torch; loop lambdas run at once)
+import numpy as np
+import pytest
+
+import ember
+import ember.distributions as D
+from ember.autograd import gradcheck
+from ember.distributions import _special
+from tests.distributions.parity import check_shapes, check_statistics, parity
+
+rng = np.random.default_rng(5)
+CONC, RATE = rng.uniform(0.2, 5.0, (2, 3)), rng.uniform(0.5, 3.0, (3,))
+POS = rng.uniform(0.05, 6.0, (4, 2, 3))
+UNIT = rng.uniform(0.02, 0.98, (4, 2, 3))
+SIMPLEX = rng.dirichlet(np.ones(4), (3, 2))
+
+
+@pytest.mark.parametrize("name", ["lgamma", "digamma", "erfinv"])
+def test_special_functions_match_torch_and_gradcheck(name):
+    x = (np.concatenate([rng.uniform(-0.99, 0.99, 12), [0.0, 0.999]]) if name == "erfinv"
+         else np.concatenate([rng.uniform(1e-3, 30.0, 20), [0.1, 0.5, 1.0, 5.9, 6.1, 200.0]]))
+    fn = getattr(_special, name)
+    parity(lambda T, a: fn(a) if T is ember else getattr(T, name)(a), x, rtol=1e-9, atol=1e-9)
+    big = np.array([2.5, 40.0]) if name != "erfinv" else np.array([0.3, -0.7])
+    assert gradcheck(fn, (ember.tensor(big, dtype=ember.float64, requires_grad=True),))
+    parity(lambda T, a: fn(a) if T is ember else getattr(T, name)(a), x.astype(np.float32),
+           dtype=np.float32, rtol=2e-6, atol=1e-6)
+
+
+def test_lgamma_and_digamma_reflection_for_negative_arguments():
+    x = np.array([-0.5, -1.5, -2.3, 0.25])
+    parity(lambda T, a: _special.lgamma(a) if T is ember else T.lgamma(a), x, rtol=1e-9)
+    parity(lambda T, a: _special.digamma(a) if T is ember else T.digamma(a), x, rtol=1e-9)
+
+
+def test_gamma_matches_torch():
+    def make(T, c, r):
+        return T.distributions.Gamma(c, r)
+
+    for attr in ("mean", "variance", "stddev", "mode"):
+        parity(lambda T, c, r: getattr(make(T, c, r), attr), CONC, RATE)
+    parity(lambda T, c, r: make(T, c, r).entropy(), CONC, RATE)
+    parity(lambda T, c, r, x: make(T, c, r).log_prob(x), CONC, RATE, POS)
+
+
+def test_beta_matches_torch():
+    def make(T, a, b):
+        return T.distributions.Beta(a, b)
+
+    for attr in ("mean", "variance", "stddev", "mode"):
+        parity(lambda T, a, b: getattr(make(T, a, b), attr), CONC + 1, RATE)
+    parity(lambda T, a, b: make(T, a, b).entropy(), CONC, RATE)
+    parity(lambda T, a, b, x: make(T, a, b).log_prob(x), CONC, RATE, UNIT)
+
+
+def test_dirichlet_matches_torch():
+    conc = rng.uniform(0.3, 4.0, (2, 4))
+    conc[1] = [0.5, 0.8, 0.3, 0.9]  # all below 1: the mode is a vertex
+
+    def make(T, c):
+        return T.distributions.Dirichlet(c)
+
+    for attr in ("mean", "variance", "mode"):
+        parity(lambda T, c: getattr(make(T, c), attr), conc)
+    parity(lambda T, c: make(T, c).entropy(), conc)
+    parity(lambda T, c, x: make(T, c).log_prob(x), conc, SIMPLEX)
+
+
+@pytest.mark.parametrize("dist", [
+    D.Gamma(ember.tensor([0.3, 2.0, 9.0]), ember.tensor([1.0, 0.5, 3.0])),
+    D.Beta(ember.tensor([0.5, 2.0, 5.0]), ember.tensor([0.5, 3.0, 1.0])),
+    D.Dirichlet(ember.tensor([[0.5, 1.0, 2.0], [3.0, 3.0, 0.2]])),
+], ids=["gamma", "beta", "dirichlet"])
+def test_sampling_statistics_and_shapes(dist):
+    check_statistics(dist)
+    check_shapes(dist)
+    assert dist.support.check(dist.sample((1000,))).numpy().all()
+    with pytest.raises(NotImplementedError, match="rsample"):
+        dist.rsample()
+
+
+def test_validate_args_errors():
+    with pytest.raises(ValueError, match="Expected parameter concentration"):
+        D.Gamma(ember.tensor([-1.0]), 1.0)
+    with pytest.raises(ValueError, match="Expected parameter concentration0"):
+        D.Beta(1.0, ember.tensor([0.0]))
+    with pytest.raises(ValueError, match="Expected parameter concentration"):
+        D.Dirichlet(ember.tensor([1.0, -1.0]))
+    with pytest.raises(ValueError, match="support"):
+        D.Dirichlet(ember.ones(3)).log_prob(ember.tensor([0.5, 0.6, 0.1]))
+    with pytest.raises(ValueError, match="support"):
+        D.Beta(1.0, 1.0).log_prob(ember.tensor(1.5))
+    with pytest.raises(ValueError, match="at least one-dimensional"):
+        D.Dirichlet(ember.tensor(1.0))
