@@ -24,6 +24,7 @@ from ember.distributions.gamma import Beta, Dirichlet, Gamma
 from ember.distributions.independent import Independent
 from ember.distributions.kl import kl_divergence, register_kl
 from ember.distributions.laplace import Laplace
+from ember.distributions.multivariate_normal import MultivariateNormal
 from ember.distributions.normal import Normal
 from ember.distributions.relaxed import (
     ExpRelaxedCategorical,
@@ -44,9 +45,9 @@ from ember.distributions.uniform import Uniform
 
 __all__ = [
     "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "ComposeTransform",
-    "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform", "Exponential",
-    "Gamma", "Geometric", "Independent", "Laplace", "Poisson",
-    "LogNormal", "LogitRelaxedBernoulli", "Normal", "OneHotCategorical", "RelaxedBernoulli",
+    "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform", "Exponential", "Gamma",
+    "Geometric", "Independent", "Laplace", "LogNormal", "LogitRelaxedBernoulli",
+    "MultivariateNormal", "Normal", "OneHotCategorical", "Poisson", "RelaxedBernoulli",
     "RelaxedOneHotCategorical", "SigmoidTransform", "TanhTransform", "Transform",
     "TransformedDistribution", "Uniform", "constraints", "kl_divergence", "register_kl",
     "set_default_validate_args",

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import ember
+from ember.backend import xp
+from ember.distributions._linalg import solve_lower
 from ember.distributions.bernoulli import Bernoulli
 from ember.distributions.categorical import Categorical, OneHotCategorical
 from ember.distributions.exponential import Exponential
 from ember.distributions.independent import Independent, sum_rightmost
 from ember.distributions.kl import infinite_where, kl_divergence, register_kl, zero_where
 from ember.distributions.laplace import Laplace
+from ember.distributions.multivariate_normal import MultivariateNormal, batch_mahalanobis
 from ember.distributions.normal import Normal
 from ember.distributions.uniform import Uniform
 from ember.nn.functional import softplus
@@ -68,3 +71,19 @@ def _kl_independent_independent(p, q):
         raise NotImplementedError("KL between Independents with different "
                                   "reinterpreted_batch_ndims is not implemented")
     return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_mvn_mvn(p, q):
+    if tuple(p.event_shape) != tuple(q.event_shape):
+        raise ValueError("KL-divergence between two Multivariate Normals with different "
+                         "event shapes cannot be computed")
+    lp, lq = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
+    half_term1 = (ember.diagonal(lq, 0, -2, -1).log().sum(-1)
+                  - ember.diagonal(lp, 0, -2, -1).log().sum(-1))
+    n = p.event_shape[0]
+    batch = xp.broadcast_shapes(tuple(lq.shape[:-2]), tuple(lp.shape[:-2]))
+    # tr(Sigma_q^-1 Sigma_p) = |Lq^-1 Lp|_F^2
+    term2 = (solve_lower(lq.expand(*batch, n, n), lp.expand(*batch, n, n)) ** 2).sum((-2, -1))
+    term3 = batch_mahalanobis(lq, q.loc - p.loc)
+    return half_term1 + 0.5 * (term2 + term3 - n)
