@@ -27,6 +27,11 @@ PAIRS = {
     "categorical_probs": lambda T, a, s: T.distributions.Categorical(probs=s),
     "onehot": lambda T, a, s: T.distributions.OneHotCategorical(logits=a * s),
     "independent": lambda T, a, s: T.distributions.Independent(T.distributions.Normal(a, s), 1),
+    "gamma": lambda T, a, s: T.distributions.Gamma(s, a.exp()),
+    "beta": lambda T, a, s: T.distributions.Beta(s, a.exp()),
+    "dirichlet": lambda T, a, s: T.distributions.Dirichlet(s * a.exp()),
+    "poisson": lambda T, a, s: T.distributions.Poisson(s * a.exp()),
+    "geometric": lambda T, a, s: T.distributions.Geometric(logits=a * s),
 }
 
 
