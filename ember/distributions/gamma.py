@@ -2,8 +2,8 @@
 
 Sampling draws ``xp.random.Generator.standard_gamma`` (Marsaglia and Tsang's method) from
 Ember's generator; there is no ``rsample`` (PyTorch's implicit reparameterisation needs
-the derivative of the gamma CDF w.r.t. the concentration, which Ember does not have), and
-no ``cdf`` (the regularised incomplete gamma/beta functions are not available yet).
+the derivative of the gamma CDF w.r.t. the concentration, which Ember does not have).
+``Gamma.cdf`` has no gradient w.r.t. the concentration (as in PyTorch).
 ``lgamma``/``digamma`` come from the private ``_special`` module.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import ember
 from ember.backend import xp
 from ember.distributions import constraints
-from ember.distributions._special import digamma, lgamma
+from ember.distributions._special import digamma, gammainc, lgamma
 from ember.distributions.distribution import Distribution, as_param, broadcast_all
 from ember.random import rng_of
 from ember.tensor import Tensor
@@ -55,6 +55,10 @@ class Gamma(Distribution):
         value = self._value(value)
         c, r = self.concentration, self.rate
         return ember.xlogy(c, r) + ember.xlogy(c - 1, value) - r * value - lgamma(c)
+
+    def cdf(self, value):
+        value = self._value(value)
+        return gammainc(self.concentration, self.rate * value)
 
     def entropy(self):
         c = self.concentration
