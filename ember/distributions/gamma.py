@@ -1,17 +1,26 @@
 """The gamma family: ``Gamma``, ``Dirichlet`` and ``Beta`` (a 2-category Dirichlet).
 
 Sampling draws ``xp.random.Generator.standard_gamma`` (Marsaglia and Tsang's method) from
-Ember's generator; there is no ``rsample`` (PyTorch's implicit reparameterisation needs
-the derivative of the gamma CDF w.r.t. the concentration, which Ember does not have).
+Ember's generator. ``rsample`` uses implicit reparameterisation, as PyTorch does: a gamma
+draw ``x`` has ``dx/da = -(dP(a, x)/da) / p(x; a)`` (``P`` the regularised incomplete gamma,
+its ``a``-derivative taken by a float64 central difference, relative error ~1e-9); Beta and
+Dirichlet samples are normalised gamma draws, so their ``rsample`` is differentiable too.
 ``Gamma.cdf`` has no gradient w.r.t. the concentration (as in PyTorch).
 ``lgamma``/``digamma`` come from the private ``_special`` module.
 """
 from __future__ import annotations
 
 import ember
+from ember.autograd import Function
 from ember.backend import xp
 from ember.distributions import constraints
-from ember.distributions._special import digamma, gammainc, lgamma
+from ember.distributions._special import (
+    digamma,
+    gammainc,
+    gammainc_array,
+    lgamma,
+    lgamma_array,
+)
 from ember.distributions.distribution import Distribution, as_param, broadcast_all
 from ember.random import rng_of
 from ember.tensor import Tensor
@@ -24,11 +33,35 @@ def _standard_gamma(concentration, shape):
     return xp.maximum(g, xp.finfo(c.dtype).tiny).astype(c.dtype)
 
 
+class StandardGamma(Function):
+    """Draws ``Gamma(a, 1)`` of ``shape``; backward is the implicit reparameterisation
+    gradient ``dx/da = -(dP(a, x)/da) / p(x; a)``."""
+
+    def forward(self, a, shape):
+        self.a = xp.broadcast_to(a, shape).astype(xp.float64)
+        self.x = _standard_gamma(Tensor._wrap(a), shape)
+        return self.x
+
+    def backward(self, g):
+        a, x = self.a, self.x.astype(xp.float64)
+        h = 1e-5 * a
+        dp = (gammainc_array(a + h, x) - gammainc_array(a - h, x)) / (2 * h)
+        density = xp.exp((a - 1) * xp.log(x) - x - lgamma_array(a))
+        dxda = xp.nan_to_num(-dp / density, nan=0.0, posinf=0.0, neginf=0.0)
+        return (g * dxda.astype(g.dtype),)
+
+
+def standard_gamma(concentration, shape):
+    """Differentiable ``Gamma(concentration, 1)`` draws of ``shape``."""
+    return StandardGamma.apply(concentration, shape=tuple(shape))
+
+
 class Gamma(Distribution):
     """Gamma distribution with shape ``concentration`` and inverse scale ``rate``."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative
+    has_rsample = True
 
     def __init__(self, concentration, rate, validate_args=None):
         self.concentration, self.rate = broadcast_all(concentration, rate)
@@ -46,10 +79,10 @@ class Gamma(Distribution):
     def variance(self):
         return self.concentration / self.rate ** 2
 
-    def sample(self, sample_shape=()):
+    def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        g = _standard_gamma(self.concentration, shape) / xp.broadcast_to(self.rate.array, shape)
-        return Tensor._wrap(xp.maximum(g, xp.finfo(g.dtype).tiny).astype(g.dtype))
+        x = standard_gamma(self.concentration, shape) / self.rate
+        return x.clamp(min=float(xp.finfo(x.array.dtype).tiny))
 
     def log_prob(self, value):
         value = self._value(value)
@@ -70,6 +103,7 @@ class Dirichlet(Distribution):
 
     arg_constraints = {"concentration": constraints.independent_positive}
     support = constraints.simplex
+    has_rsample = True
 
     def __init__(self, concentration, validate_args=None):
         concentration = as_param(concentration)
@@ -102,9 +136,9 @@ class Dirichlet(Distribution):
         total = c.sum(-1, keepdim=True)
         return c * (total - c) / (total ** 2 * (total + 1))
 
-    def sample(self, sample_shape=()):
-        g = _standard_gamma(self.concentration, self._extended_shape(sample_shape))
-        return Tensor._wrap((g / g.sum(-1, keepdims=True)).astype(g.dtype))
+    def rsample(self, sample_shape=()):
+        g = standard_gamma(self.concentration, self._extended_shape(sample_shape))
+        return g / g.sum(-1, keepdim=True)
 
     def log_prob(self, value):
         value = self._value(value)
@@ -127,6 +161,7 @@ class Beta(Distribution):
     arg_constraints = {"concentration1": constraints.positive,
                        "concentration0": constraints.positive}
     support = constraints.unit_interval
+    has_rsample = True
 
     def __init__(self, concentration1, concentration0, validate_args=None):
         self.concentration1, self.concentration0 = broadcast_all(concentration1,
@@ -156,11 +191,11 @@ class Beta(Distribution):
         total = self._total
         return self.concentration1 * self.concentration0 / (total ** 2 * (total + 1))
 
-    def sample(self, sample_shape=()):
+    def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        a = _standard_gamma(self.concentration1, shape)
-        b = _standard_gamma(self.concentration0, shape)
-        return Tensor._wrap((a / (a + b)).astype(a.dtype))
+        a = standard_gamma(self.concentration1, shape)
+        b = standard_gamma(self.concentration0, shape)
+        return a / (a + b)
 
     def log_prob(self, value):
         value = self._value(value)

@@ -77,8 +77,41 @@ def test_sampling_statistics_and_shapes(dist):
     check_statistics(dist)
     check_shapes(dist)
     assert dist.support.check(dist.sample((1000,))).numpy().all()
-    with pytest.raises(NotImplementedError, match="rsample"):
-        dist.rsample()
+    assert dist.has_rsample
+
+
+def test_gamma_rsample_gradient_matches_torch_implicit_reparameterisation():
+    torch = pytest.importorskip("torch")
+    conc = ember.tensor([0.05, 0.5, 2.0, 10.0, 150.0], dtype=ember.float64, requires_grad=True)
+    rate = ember.tensor([1.0, 2.0, 0.5, 3.0, 1.5], dtype=ember.float64, requires_grad=True)
+    weights = np.array([1.0, -2.0, 0.5, 3.0, -1.0])
+    x = D.Gamma(conc, rate).rsample()
+    (x * ember.tensor(weights)).sum().backward()
+    # PyTorch: x = g / rate with dg/dconc = _standard_gamma_grad(conc, g)
+    g = torch.tensor(x.detach().numpy() * rate.detach().numpy())
+    dg = torch._standard_gamma_grad(torch.tensor(conc.detach().numpy()), g).numpy()
+    # torch's _standard_gamma_grad is an approximation (relative error ~5e-5 here)
+    np.testing.assert_allclose(conc.grad.numpy(), weights * dg / rate.detach().numpy(),
+                               rtol=2e-4)
+    np.testing.assert_allclose(rate.grad.numpy(), -weights * x.detach().numpy()
+                               / rate.detach().numpy(), rtol=1e-10)
+
+
+def test_beta_and_dirichlet_rsample_gradients_of_the_mean_are_unbiased():
+    a = ember.tensor([2.0, 0.7], requires_grad=True)
+    b = ember.tensor([3.0, 1.5], requires_grad=True)
+    ember.manual_seed(0)
+    D.Beta(a, b).rsample((20000,)).mean(0).sum().backward()
+    av, bv = np.array([2.0, 0.7]), np.array([3.0, 1.5])
+    # d/da a/(a+b) = b/(a+b)^2, d/db = -a/(a+b)^2
+    np.testing.assert_allclose(a.grad.numpy(), bv / (av + bv) ** 2, rtol=0.06)
+    np.testing.assert_allclose(b.grad.numpy(), -av / (av + bv) ** 2, rtol=0.06)
+    c = ember.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    ember.manual_seed(0)
+    (D.Dirichlet(c).rsample((20000,)).mean(0) * ember.tensor([1.0, 0.0, 0.0])).sum().backward()
+    # d/dc_j c_0 / sum(c) = (delta_0j sum(c) - c_0) / sum(c)^2
+    np.testing.assert_allclose(c.grad.numpy(), np.array([5.0, -1.0, -1.0]) / 36, rtol=0.06,
+                               atol=0.003)
 
 
 def test_validate_args_errors():
@@ -110,3 +143,16 @@ def test_gamma_cdf_matches_torch():
     c = ember.tensor([2.0], requires_grad=True)
     with pytest.raises(NotImplementedError, match="concentration"):
         D.Gamma(c, 1.0).cdf(ember.tensor([1.0])).sum().backward()
+
+
+def test_gamma_rsample_gradient_is_exact_to_1e_8():
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 30
+    conc = ember.tensor([0.3, 2.0, 10.0, 150.0], dtype=ember.float64, requires_grad=True)
+    x = D.Gamma(conc, 1.0).rsample()
+    x.sum().backward()
+    for a, v, grad in zip(conc.detach().numpy(), x.detach().numpy(), conc.grad.numpy()):
+        a, v = mp.mpf(float(a)), mp.mpf(float(v))
+        dp = mp.diff(lambda s: mp.gammainc(s, 0, v, regularized=True), a)
+        exact = -dp / (v ** (a - 1) * mp.exp(-v) / mp.gamma(a))
+        assert abs(grad - float(exact)) <= 1e-8 * abs(float(exact)), (a, v, grad, exact)
