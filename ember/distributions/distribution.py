@@ -62,6 +62,8 @@ class Distribution:
     arg_constraints: dict = {}
     support = None
 
+    set_default_validate_args = staticmethod(set_default_validate_args)
+
     def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
         self._batch_shape = Size(batch_shape)
         self._event_shape = Size(event_shape)

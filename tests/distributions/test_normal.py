@@ -144,3 +144,15 @@ def test_validate_args_errors():
         D.Normal(ember.zeros(3), 1.0).log_prob(ember.zeros(2))
     # validation off: invalid parameters are accepted, as in PyTorch
     D.Normal(ember.zeros(2), ember.tensor([1.0, -1.0]), validate_args=False)
+
+
+def test_set_default_validate_args_turns_validation_off_and_on():
+    D.Distribution.set_default_validate_args(False)
+    try:
+        d = D.Normal(ember.zeros(1), ember.tensor([-1.0]))  # accepted without validation
+        with np.errstate(invalid="ignore"):
+            assert np.isnan(d.log_prob(ember.zeros(1)).numpy()).all()
+    finally:
+        D.Distribution.set_default_validate_args(True)
+    with pytest.raises(ValueError, match="Expected parameter scale"):
+        D.Normal(ember.zeros(1), ember.tensor([-1.0]))
