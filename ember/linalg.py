@@ -185,8 +185,10 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):  # noqa: N803
 
 def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
     """Least squares ``min |A X - B|``: ``LstsqResult(solution, residuals, rank,
-    singular_values)`` with PyTorch's CPU rules for the extras (by ``driver``, default
-    'gelsy': rank but no singular values; residuals only when m > n and A has full rank)."""
+    singular_values)`` with PyTorch's CPU rules for the extras by ``driver``: 'gelsy' (the
+    default) gives the rank only; 'gelsd'/'gelss' the rank, singular values and, when m > n
+    and A has full rank, the squared residuals; 'gels' the residuals only. The solution is
+    pinv(A) B (singular values below rcond * s_max dropped), differentiable."""
     D.check_matrix("linalg.lstsq", "A", A)
     driver = driver or "gelsy"
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
@@ -206,8 +208,10 @@ def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
     rank = R.sum(E.gt(sv, E.mul(sv[..., :1], rtol)), dim=-1) if min(m, n) else None
     empty = _wrap(xp.zeros((0,), A.dtype))
     residuals = empty
-    # PyTorch fills residuals only for tall inputs of full rank (known eagerly only)
-    if m > n and (not isinstance(A, Tensor) or bool(xp.all(rank.array == n))):
+    # PyTorch fills residuals only for tall inputs of full rank (known eagerly only), and
+    # not with its default driver
+    full = driver == "gels" or not isinstance(A, Tensor) or bool(xp.all(rank.array == n))
+    if m > n and driver != "gelsy" and full:
         residuals = R.sum(E.square(matmul(A, x) - b), dim=-2)
     if vector:
         x = S.squeeze(x, -1)

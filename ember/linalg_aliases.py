@@ -33,8 +33,8 @@ def cholesky(input, upper=False):  # noqa: A002
 def svd(input, some=True, compute_uv=True):  # noqa: A002
     """``torch.svd``: ``(U, S, V)`` with A = U diag(S) V^T (V, not Vh); reduced when
     ``some``; U and V zero-filled when not ``compute_uv``."""
+    if not compute_uv:  # U (*, m, m) and V (*, n, n) of zeros, whatever ``some`` says
+        u, s, vh = LA.svd(input, full_matrices=True)
+        return SVDOld(u.detach() * 0, LA.svdvals(input), vh.detach() * 0)
     u, s, vh = LA.svd(input, full_matrices=not some)
-    v = S.transpose(vh, -2, -1)
-    if not compute_uv:
-        u, v = u.detach() * 0, v.detach() * 0
-    return SVDOld(u, s, v)
+    return SVDOld(u, s, S.transpose(vh, -2, -1))

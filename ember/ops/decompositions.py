@@ -22,7 +22,7 @@ def _mT(a):  # noqa: N802
 def check_square(op, arg, a):
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise shape_error(op, f"{arg} must be batches of square matrices, "
-                          f"but they are {'x'.join(map(str, a.shape[-2:]))} matrices"
+                          f"but they are {' by '.join(map(str, a.shape[-2:]))} matrices"
                           if a.ndim >= 2 else f"{arg} must have at least 2 dimensions",
                           a.shape)
 
@@ -46,8 +46,8 @@ def _bad_element(a, test):
 def _singular(op, a):
     i = _bad_element(a, xp.linalg.inv)
     where = f"(Batch element {i}): " if a.ndim > 2 else ""
-    return LinAlgError(f"{op}: {where}the input matrix is singular, so it cannot be inverted "
-                       "(or the system has no unique solution)")
+    what = "The inversion could not be completed" if op == "linalg.inv" else "The solver failed"
+    return LinAlgError(f"{op}: {where}{what} because the input matrix is singular.")
 
 
 def eye_like(a):
@@ -176,9 +176,12 @@ class Cholesky(MatrixFunction):
             self.l = xp.linalg.cholesky(a)
         except xp.linalg.LinAlgError:
             i = _bad_element(a, xp.linalg.cholesky)
+            m = a.reshape((-1,) + a.shape[-2:])[i]
+            order = next(k for k in range(1, m.shape[-1] + 1) if not _factors(m[:k, :k]))
             where = f"(Batch element {i}): " if a.ndim > 2 else ""
             raise LinAlgError(f"linalg.cholesky: {where}The factorization could not be "
-                              "completed because the input is not positive-definite."
+                              "completed because the input is not positive-definite (the "
+                              f"leading minor of order {order} is not positive-definite)."
                               ) from None
         return self.l
 
@@ -190,6 +193,14 @@ class Cholesky(MatrixFunction):
         p = 0.5 * (p + _mT(xp.tril(p, -1)))
         linv = xp.linalg.inv(l)
         return (_mT(linv) @ p @ linv,)
+
+
+def _factors(m):
+    try:
+        xp.linalg.cholesky(m)
+    except xp.linalg.LinAlgError:
+        return False
+    return True
 
 
 def _copyltu(m):
