@@ -18,6 +18,7 @@ from ember.ops import reduce as R
 from ember.ops import shape as S
 from ember.ops.decompositions import LinAlgError
 from ember.ops.diagonal import diagonal as _diagonal
+from ember.ops.index import tril, triu
 from ember.ops.linalg import Norm, matmul
 from ember.ops.linalg import cross as _cross
 from ember.tensor import Tensor
@@ -372,19 +373,20 @@ def tensorsolve(A, B, dims=None):  # noqa: N803
 
 def lu_factor(A, *, pivot=True):  # noqa: N803
     """``LUFactorResult(LU, pivots)``: L (unit diagonal, below) and U packed in one matrix,
-    LAPACK's 1-based int32 row interchanges."""
+    LAPACK's 1-based int32 row interchanges. Differentiable for square A."""
     if not pivot:
         raise NotImplementedError("linalg.lu_factor: pivot=False is not supported on CPU")
-    return LUFactorResult(*D.LUFactor.apply(A))
+    packed, piv, _ = D.LUFactor.apply(A)
+    return LUFactorResult(packed, piv)
 
 
 def lu(A, *, pivot=True):  # noqa: N803
-    """``LUResult(P, L, U)`` with A = P L U, L unit lower trapezoidal (no gradient)."""
-    packed, piv = lu_factor(A, pivot=pivot)
-    a = packed.array
-    m, n = a.shape[-2:]
+    """``LUResult(P, L, U)`` with A = P L U, L unit lower trapezoidal (m, k), U upper
+    trapezoidal (k, n), k = min(m, n). Differentiable for square A."""
+    if not pivot:
+        raise NotImplementedError("linalg.lu: pivot=False is not supported on CPU")
+    packed, _, p = D.LUFactor.apply(A)
+    m, n = A.shape[-2:]
     k = min(m, n)
-    low = xp.tril(a[..., :, :k], -1) + xp.eye(m, k, dtype=a.dtype)
-    up = xp.triu(a[..., :k, :])
-    p = D.pivots_to_permutation(piv.array, m).astype(a.dtype)
-    return LUResult(_wrap(p), _wrap(low), _wrap(up))
+    low = E.add(tril(packed[..., :, :k], -1), xp.eye(m, k, dtype=A.dtype))
+    return LUResult(p.detach(), low, triu(packed[..., :k, :]))

@@ -221,3 +221,17 @@ def test_float32_stays_float32(rng):
     for f in (ember.linalg.inv, ember.linalg.det, ember.linalg.matrix_exp, ember.linalg.pinv,
               ember.linalg.svdvals, ember.linalg.cond, ember.linalg.matrix_norm):
         assert f(e).dtype == ember.float32, f.__name__
+
+
+def test_det_gradient_of_a_singular_matrix():
+    """The cofactor matrix, also where A^-1 does not exist (rank n - 1)."""
+    x = ember.tensor([[[1.0, 2.0], [2.0, 4.0]], [[1.0, 0.0], [0.0, 2.0]]], requires_grad=True)
+    ember.linalg.det(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [[[4.0, -2.0], [-2.0, 1.0]],
+                                                [[2.0, 0.0], [0.0, 1.0]]], atol=1e-12)
+
+
+def test_lu_backward_needs_square(rng):
+    x = ember.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    with pytest.raises(NotImplementedError, match="square"):
+        ember.linalg.lu(x).U.sum().backward()

@@ -98,8 +98,21 @@ class Det(MatrixFunction):
         return self.det
 
     def backward(self, g):
-        # d det A = det A tr(A^-1 dA)  ->  G det(A) A^-T
-        return ((g * self.det)[..., None, None] * _mT(xp.linalg.inv(self.a)),)
+        # d det A = tr(adj(A) dA)  ->  G adj(A)^T, which is G det(A) A^-T when A is invertible
+        try:
+            return ((g * self.det)[..., None, None] * _mT(xp.linalg.inv(self.a)),)
+        except xp.linalg.LinAlgError:
+            return (g[..., None, None] * _cofactor(self.a),)
+
+
+def _cofactor(a):
+    """adj(A)^T for any square A, singular too: det(U) det(V) U diag(prod_{j!=i} s_j) V^T."""
+    u, s, vh = xp.linalg.svd(a)
+    ones = xp.ones(s.shape[:-1] + (1,), s.dtype)
+    left = xp.cumprod(xp.concatenate([ones, s[..., :-1]], -1), -1)
+    right = xp.cumprod(xp.concatenate([ones, s[..., :0:-1]], -1), -1)[..., ::-1]
+    sign = xp.linalg.det(u) * xp.linalg.det(vh)
+    return sign[..., None, None] * (u * (left * right)[..., None, :]) @ vh
 
 
 class Slogdet(MatrixFunction):
@@ -360,12 +373,13 @@ class MatrixExp(MatrixFunction):
         return (expm(xp.concatenate([top, bottom], axis=-2))[..., :n, n:],)
 
 
-# ---------------------------------------------------------------------- LU (no gradient)
+# ---------------------------------------------------------------------------------- LU
 class LUFactor(MatrixFunction):
-    """``A = P L U`` with partial pivoting; returns LAPACK's packed LU and 1-based pivots."""
+    """``A = P L U`` with partial pivoting: LAPACK's packed LU (L below the unit diagonal, U
+    on and above it), its 1-based int32 row interchanges, and P. Differentiable for square
+    A through the packed LU."""
 
-    n_out = 2
-    differentiable = False
+    n_out = 3
 
     def forward(self, a):
         check_matrix("linalg.lu_factor", "A", a)
@@ -386,7 +400,20 @@ class LUFactor(MatrixFunction):
             safe = xp.where(pivot == 0, 1, pivot)
             lu[..., j + 1:, j] = lu[..., j + 1:, j] / safe[..., None]
             lu[..., j + 1:, j + 1:] -= lu[..., j + 1:, j, None] * lu[..., j, None, j + 1:]
-        return lu, piv
+        self.lu, self.p = lu, pivots_to_permutation(piv, m).astype(a.dtype)
+        return lu, piv, self.p
+
+    def backward(self, g, g_piv, g_p):
+        lu, p = self.lu, self.p
+        if lu.shape[-1] != lu.shape[-2]:
+            raise NotImplementedError("linalg.lu_factor: the derivative is implemented for "
+                                      "square matrices only")
+        low = xp.tril(lu, -1) + xp.eye(lu.shape[-1], dtype=lu.dtype)
+        up = xp.triu(lu)
+        # dA = P L^-T [tril(L^T dL, -1) + triu(dU U^T)] U^-T, with dL, dU the packed parts
+        mid = xp.tril(_mT(low) @ xp.tril(g, -1), -1) + xp.triu(xp.triu(g) @ _mT(up))
+        x = xp.linalg.solve(_mT(low), mid)
+        return (p @ _mT(xp.linalg.solve(up, _mT(x))),)
 
 
 def pivots_to_permutation(piv, m):

@@ -166,3 +166,6 @@ case("linalg_tensorinv", lambda T, a: T.linalg.tensorinv(a.reshape(2, 3, 6), ind
 case("linalg_tensorsolve", lambda T, a, b: T.linalg.tensorsolve(a.reshape(2, 3, 6), b)
      + T.linalg.tensorsolve(a.reshape(6, 2, 3), b, dims=(0,)).sum(),
      lambda r: [well_conditioned(r, (), 6), normal(r, (2, 3))], **L)
+case("linalg_lu", lambda T, a: list(T.linalg.lu(a)) + [T.linalg.lu_factor(a).LU], square, **L)
+case("linalg_lu_rect", lambda T, a: list(T.linalg.lu(a)) + list(T.linalg.lu_factor(a)), rect,
+     grad=False, **L)
