@@ -27,7 +27,7 @@ __all__ = ["LinAlgError", "inv", "det", "slogdet", "solve", "solve_triangular", 
            "qr", "svd", "svdvals", "eigh", "eigvalsh", "pinv", "lstsq", "matrix_norm",
            "vector_norm", "norm", "cond", "matrix_rank", "matrix_power", "matrix_exp",
            "multi_dot", "vecdot", "diagonal", "tensorinv", "tensorsolve", "lu_factor", "lu",
-           "cross", "matmul", "inv_ex", "cholesky_ex"]
+           "cross", "matmul"]
 
 SlogdetResult = namedtuple("SlogdetResult", "sign logabsdet")
 QRResult = namedtuple("QR", "Q R")
@@ -36,8 +36,6 @@ EighResult = namedtuple("EighResult", "eigenvalues eigenvectors")
 LstsqResult = namedtuple("LstsqResult", "solution residuals rank singular_values")
 LUFactorResult = namedtuple("LUFactorResult", "LU pivots")
 LUResult = namedtuple("LUResult", "P L U")
-InvExResult = namedtuple("InvExResult", "inverse info")
-CholeskyExResult = namedtuple("CholeskyExResult", "L info")
 
 
 def _mT(a):  # noqa: N802
@@ -60,10 +58,6 @@ def _to_end(a, dims):
 def inv(A):  # noqa: N803
     """The inverse of each square matrix of ``A`` (*, n, n)."""
     return D.Inv.apply(A)
-
-
-def inv_ex(A, *, check_errors=False):  # noqa: N803
-    return InvExResult(inv(A), _wrap(xp.zeros(A.shape[:-2], xp.int32)))
 
 
 def det(A):  # noqa: N803
@@ -118,11 +112,6 @@ def cholesky(A, *, upper=False):  # noqa: N803
     """L (lower) with ``A = L L^T`` for symmetric positive-definite A; ``upper`` gives L^T."""
     low = D.Cholesky.apply(A)
     return _mT(low) if upper else low
-
-
-def cholesky_ex(A, *, upper=False, check_errors=False):  # noqa: N803
-    return CholeskyExResult(cholesky(A, upper=upper),
-                            _wrap(xp.zeros(A.shape[:-2], xp.int32)))
 
 
 def qr(A, mode="reduced"):  # noqa: N803

@@ -235,3 +235,16 @@ def test_lu_backward_needs_square(rng):
     x = ember.tensor(rng.standard_normal((4, 3)), requires_grad=True)
     with pytest.raises(NotImplementedError, match="square"):
         ember.linalg.lu(x).U.sum().backward()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_matrix_exp_scaling(rng, dtype):
+    """Batches mixing tiny and large norms (different numbers of squarings)."""
+    a = rng.standard_normal((3, 4, 4)) * np.array([1e-3, 1.0, 8.0])[:, None, None]
+    a = a.astype(dtype)
+    e, t = both(a)
+    ours, theirs = ember.linalg.matrix_exp(e), torch.linalg.matrix_exp(t)
+    scale = np.abs(theirs.numpy()).max(axis=(-2, -1), keepdims=True)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(ours.numpy() / scale, theirs.numpy() / scale, atol=tol)
+    assert ours.dtype == e.dtype
