@@ -88,8 +88,9 @@ def solve(A, B, *, left=True):  # noqa: N803
         return _mT(solve(_mT(A), _mT(B)))
     vector = _is_vector_rhs(A, B)
     if B.shape[-1 if vector else -2] != A.shape[-1]:
-        raise shape_error("linalg.solve", "the rows of B must match the size of A", A.shape,
-                          B.shape)
+        b = f"{B.shape[-1]}" if vector else "x".join(map(str, B.shape[-2:]))
+        raise shape_error("linalg.solve", "Incompatible shapes of A and B for the equation "
+                          f"AX = B ({A.shape[-2]}x{A.shape[-1]} and {b})", A.shape, B.shape)
     return D.Solve.apply(A, B, vector=vector)
 
 

@@ -174,6 +174,8 @@ ERRORS = [
     ("cholesky_batch", lambda lib: lib.linalg.cholesky(
         lib.tensor([[[1.0, 0], [0, 1]], [[2.0, 0], [0, -1]]])),
      r"linalg.cholesky: \(Batch element 1\): .*not positive-definite"),
+    ("solve_shapes", lambda lib: lib.linalg.solve(lib.ones(1, 3, 3), lib.ones(2, 3)),
+     r"linalg.solve: Incompatible shapes of A and B for the equation AX = B \(3x3 and 2x3\)"),
     ("eigh_nonsquare", lambda lib: lib.linalg.eigh(lib.ones(2, 3)),
      "linalg.eigh: A must be batches"),
     ("matrix_exp", lambda lib: lib.linalg.matrix_exp(lib.ones(2, 3)), "matrix_exp"),
@@ -248,3 +250,13 @@ def test_matrix_exp_scaling(rng, dtype):
     tol = 1e-5 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(ours.numpy() / scale, theirs.numpy() / scale, atol=tol)
     assert ours.dtype == e.dtype
+
+
+@pytest.mark.parametrize("a_shape,b_shape", [((3, 3), (3,)), ((2, 3, 3), (3,)),
+                                             ((2, 3, 3), (2, 3)), ((2, 1, 3, 3), (4, 3, 2)),
+                                             ((3, 3), (5, 3, 1))])
+def test_solve_broadcasting(rng, a_shape, b_shape):
+    a = well_conditioned(rng, a_shape[:-2], 3)
+    b = rng.standard_normal(b_shape)
+    close(ember.linalg.solve(*both(a)[:1], ember.tensor(b)),
+          torch.linalg.solve(torch.tensor(a), torch.tensor(b)), 1e-10, 1e-12)

@@ -266,9 +266,11 @@ class QR(MatrixFunction):
 class SVD(MatrixFunction):
     n_out = 3
 
-    def forward(self, a, full_matrices=True):
+    def forward(self, a, full_matrices=True, ignore_extra=False):
+        """``ignore_extra`` (torch.svd's convention): with full matrices, the gradients of the
+        columns of U and V beyond min(m, n) are ignored instead of refused."""
         check_matrix("linalg.svd", "A", a)
-        self.full = full_matrices
+        self.full = full_matrices and not ignore_extra
         self.u, self.s, self.vh = xp.linalg.svd(a, full_matrices=full_matrices)
         return self.u, self.s, self.vh
 

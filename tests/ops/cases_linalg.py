@@ -169,3 +169,6 @@ case("linalg_tensorsolve", lambda T, a, b: T.linalg.tensorsolve(a.reshape(2, 3, 
 case("linalg_lu", lambda T, a: list(T.linalg.lu(a)) + [T.linalg.lu_factor(a).LU], square, **L)
 case("linalg_lu_rect", lambda T, a: list(T.linalg.lu(a)) + list(T.linalg.lu_factor(a)), rect,
      grad=False, **L)
+case("linalg_svd_old_full", lambda T, a: (lambda r: [r.S, r.U[..., :, :1] ** 2,
+                                                     r.V[..., :, :1] ** 2])(T.svd(a, some=False)),
+     rect, **L)
