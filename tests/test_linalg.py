@@ -260,3 +260,13 @@ def test_solve_broadcasting(rng, a_shape, b_shape):
     b = rng.standard_normal(b_shape)
     close(ember.linalg.solve(*both(a)[:1], ember.tensor(b)),
           torch.linalg.solve(torch.tensor(a), torch.tensor(b)), 1e-10, 1e-12)
+
+
+def test_truncated_pinv_gradcheck(rng):
+    """The gradient of the truncated pseudo-inverse is that of the function computed."""
+    from tests.ops.cases_linalg import low_rank_plus_small
+
+    a = ember.tensor(low_rank_plus_small(rng)[0], requires_grad=True)
+    assert ember.autograd.gradcheck(lambda x: ember.linalg.pinv(x, atol=1.0), [a], eps=1e-6,
+                                    atol=1e-5, rtol=1e-4)
+    assert int(ember.linalg.matrix_rank(a, atol=1.0).max()) == 2

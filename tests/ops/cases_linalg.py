@@ -172,3 +172,22 @@ case("linalg_lu_rect", lambda T, a: list(T.linalg.lu(a)) + list(T.linalg.lu_fact
 case("linalg_svd_old_full", lambda T, a: (lambda r: [r.S, r.U[..., :, :1] ** 2,
                                                      r.V[..., :, :1] ** 2])(T.svd(a, some=False)),
      rect, **L)
+case("linalg_svd_full", lambda T, a: (lambda r: [r.S, r.U ** 2, r.Vh ** 2])(T.linalg.svd(a)),
+     square, **L)
+case("linalg_lstsq_wide", lambda T, a: T.linalg.lstsq(a.mT, a.mT[..., :, :1] * 2.0 + 1.0)
+     .solution, tall, **L)
+
+
+def low_rank_plus_small(rng):
+    """(*, 4, 3) with singular values 3, 2 and 0.3: clear of the cut-offs 1.0 and 0.5 s_max."""
+    b = batch(rng)
+    u, v = _orthogonal(rng, b + (4, 3)), _orthogonal(rng, b + (3, 3))
+    return [(u * np.array([3.0, 2.0, 0.3])) @ np.swapaxes(v, -1, -2)]
+
+
+# Truncation: values only, since PyTorch differentiates pinv by the formula of the untruncated
+# pseudo-inverse; Ember's gradient is that of the truncated one (gradcheck in test_linalg.py).
+case("linalg_pinv_atol", lambda T, a: T.linalg.pinv(a, atol=1.0) + T.linalg.pinv(a, rtol=0.5),
+     low_rank_plus_small, grad=False, **L)
+case("norm_nuc", lambda T, a: T.norm(a, p="nuc") + a.norm(p="nuc", dim=(0, 1)),
+     lambda r: [well_conditioned(r, (), 3, 4)], **L)
