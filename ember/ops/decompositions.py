@@ -385,23 +385,22 @@ class LUFactor(MatrixFunction):
 
     def forward(self, a):
         check_matrix("linalg.lu_factor", "A", a)
-        lu = a.copy()
         m, n = a.shape[-2:]
         k = min(m, n)
-        piv = xp.zeros(a.shape[:-2] + (k,), xp.int32)
-        rows = xp.arange(m)
+        lu = a.reshape((-1, m, n)).copy()  # the batch flattened: one row swap per element
+        piv = xp.zeros((lu.shape[0], k), xp.int32)
+        batch = xp.arange(lu.shape[0])
         for j in range(k):
-            p = j + xp.argmax(xp.abs(lu[..., j:, j]), axis=-1)
-            piv[..., j] = p + 1
-            # swap rows j and p of every batch element
-            perm = xp.broadcast_to(rows, a.shape[:-2] + (m,)).copy()
-            perm[..., j] = p
-            xp.put_along_axis(perm, p[..., None], j, axis=-1)
-            lu = xp.take_along_axis(lu, perm[..., None], axis=-2)
-            pivot = lu[..., j, j]
+            p = j + xp.argmax(xp.abs(lu[:, j:, j]), axis=-1)
+            piv[:, j] = p + 1
+            row = lu[batch, j].copy()
+            lu[batch, j] = lu[batch, p]
+            lu[batch, p] = row
+            pivot = lu[:, j, j]
             safe = xp.where(pivot == 0, 1, pivot)
-            lu[..., j + 1:, j] = lu[..., j + 1:, j] / safe[..., None]
-            lu[..., j + 1:, j + 1:] -= lu[..., j + 1:, j, None] * lu[..., j, None, j + 1:]
+            lu[:, j + 1:, j] /= safe[:, None]
+            lu[:, j + 1:, j + 1:] -= lu[:, j + 1:, j, None] * lu[:, j, None, j + 1:]
+        lu, piv = lu.reshape(a.shape), piv.reshape(a.shape[:-2] + (k,))
         self.lu, self.p = lu, pivots_to_permutation(piv, m).astype(a.dtype)
         return lu, piv, self.p
 
