@@ -3,6 +3,7 @@
 ``import ember as torch`` runs code written against PyTorch's core tensor API.
 """
 from ember import autograd, cuda, distributions, io, nn, ops, optim, train, utils
+from ember import linalg_aliases as _linalg_aliases
 from ember.autograd import (
     enable_grad,
     inference_mode,
@@ -30,6 +31,17 @@ from ember.dtypes import (
     short,
     uint8,
 )
+from ember.linalg_aliases import (
+    cholesky,
+    det,
+    inverse,
+    logdet,
+    matrix_exp,
+    matrix_power,
+    pinverse,
+    slogdet,
+    svd,
+)
 from ember.nn.functional.distance import cdist
 from ember.nn.functional.rnn import (  # torch.lstm, torch.gru_cell, ...
     gru,
@@ -47,3 +59,6 @@ from ember.random import Generator, initial_seed, manual_seed, seed
 from ember.tensor import Size, Tensor, device
 
 __version__ = "0.1.0"
+
+# the torch.linalg namespace (the star import of ember.ops brought ember.ops.linalg instead)
+linalg = _linalg_aliases.LA

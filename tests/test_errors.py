@@ -108,8 +108,8 @@ def test_misc_argument_errors():
         ember.ones(2).clamp()
     with pytest.raises(ValueError, match="chunk: chunks must be positive"):
         ember.ones(2).chunk(0)
-    with pytest.raises(ValueError, match="norm: unsupported p='nuc'"):
-        ember.ones(2, 2).norm("nuc")
+    with pytest.raises(ValueError, match="norm: unsupported p='nucl'"):
+        ember.ones(2, 2).norm("nucl")
     with pytest.raises(ValueError, match="einsum: the equation 'ij,jk->ik' names 2 operands"):
         ember.einsum("ij,jk->ik", ember.ones(2, 2))
     with pytest.raises(ValueError, match=r"outer: expected two 1-D tensors"):

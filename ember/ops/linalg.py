@@ -201,11 +201,17 @@ def diag(input, diagonal=0):  # noqa: A002
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
     """Vector p-norm (``p`` = 2 / 'fro', 1, inf, any float) over ``dim``; all elements when
-    ``dim`` is None (the Frobenius norm for ``'fro'``)."""
+    ``dim`` is None (the Frobenius norm for ``'fro'``); ``'nuc'`` is the nuclear norm of the
+    matrices in ``dim`` (the last two when None)."""
     if p in ("fro", None):
         p = 2.0
+    elif p == "nuc":
+        from ember.linalg import matrix_norm
+
+        out = matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim)
+        return out if dtype is None else out.to(dtype)
     elif isinstance(p, str):
-        raise ValueError(f"norm: unsupported p={p!r}; use 'fro', a number or inf")
+        raise ValueError(f"norm: unsupported p={p!r}; use 'fro', 'nuc', a number or inf")
     out = Norm.apply(input, p=float(p), dim=dim, keepdim=keepdim)
     return out if dtype is None else out.to(dtype)
 

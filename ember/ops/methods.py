@@ -153,6 +153,16 @@ METHODS = {
     "histc": B.histc, "bincount": B.bincount,
 }
 
+
+def _linalg_methods():
+    """``inverse``, ``det``, ``svd``, ... as methods (ember.linalg is built on ember.ops, so
+    it is imported once the ops exist)."""
+    from ember import linalg_aliases as A
+
+    return {"inverse": A.inverse, "det": A.det, "logdet": A.logdet, "slogdet": A.slogdet,
+            "svd": A.svd, "cholesky": A.cholesky, "matrix_power": A.matrix_power,
+            "matrix_exp": A.matrix_exp, "pinverse": A.pinverse}
+
 METHODS.update(I.INPLACE_METHODS)
 
 PROPERTIES = {
@@ -163,6 +173,8 @@ PROPERTIES = {
 
 def install(cls=Tensor, methods=None, properties=None) -> None:
     """Put every method and property of the table on ``cls``."""
+    if methods is None and "inverse" not in METHODS:
+        METHODS.update(_linalg_methods())
     for name, fn in (methods or METHODS).items():
         setattr(cls, name, fn)
     for name, fn in (properties or PROPERTIES).items():
