@@ -1,0 +1,41 @@
+"""Registry cases for the functionals added with the extra ``torch.nn`` pieces: padding
+modes, pixel/channel shuffles, the shrink/threshold/GLU activations, RMS and
+local-response norms, LP pooling and the extra losses.
+
+Each entry runs in the float64 gradient check, PyTorch parity and graph-vs-eager tests.
+"""
+# ruff: noqa: N803  (``T`` stands for the library, ember or torch, in every case)
+from __future__ import annotations
+
+import numpy as np
+
+from tests.ops.cases import case, normal
+
+
+def _F(T):
+    return T.nn.functional
+
+
+def _shape(*dims):
+    return lambda rng: [normal(rng, dims)]
+
+
+# ------------------------------------------------------------------------ padding, shuffles
+case("F.pad_reflect_3d", lambda T, x: _F(T).pad(x, (1, 2, 0, 1, 2, 1), mode="reflect"),
+     _shape(2, 1, 3, 3, 4))
+case("F.pad_circular_2d", lambda T, x: _F(T).pad(x, (2, 1, 1, 0), mode="circular"),
+     _shape(2, 3, 3, 4))
+case("F.pixel_shuffle", lambda T, x: _F(T).pixel_shuffle(x, 2), _shape(2, 8, 3, 2))
+case("F.pixel_shuffle_batched", lambda T, x: _F(T).pixel_shuffle(x, 3), _shape(2, 1, 9, 2, 2))
+case("F.pixel_unshuffle", lambda T, x: _F(T).pixel_unshuffle(x, 2), _shape(2, 3, 4, 6))
+case("F.channel_shuffle", lambda T, x: _F(T).channel_shuffle(x, 3), _shape(2, 6, 2, 3))
+
+
+def _avoid(shape, kinks, gap=0.05, scale=2.0):
+    def sample(rng):
+        x = rng.standard_normal(shape) * scale
+        for k in kinks:
+            x = np.where(np.abs(x - k) < gap, k + np.copysign(gap, x - k + 1e-12), x)
+        return [x]
+
+    return sample
