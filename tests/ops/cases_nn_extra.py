@@ -39,3 +39,14 @@ def _avoid(shape, kinks, gap=0.05, scale=2.0):
         return [x]
 
     return sample
+
+
+# ------------------------------------------------------------------------ activations
+case("F.glu", lambda T, x: _F(T).glu(x, dim=1), _shape(3, 4, 2))
+case("F.glu_last", lambda T, x: _F(T).glu(x), _shape(2, 6))
+case("F.hardshrink", lambda T, x: _F(T).hardshrink(x, 0.7), _avoid((4, 5), (-0.7, 0.7)))
+case("F.softshrink", lambda T, x: _F(T).softshrink(x, 0.3), _avoid((3, 5), (-0.3, 0.3)))
+case("F.threshold", lambda T, x: _F(T).threshold(x, 0.2, -3.0), _avoid((2, 3, 4), (0.2,)))
+case("F.rrelu_eval", lambda T, x: _F(T).rrelu(x, 0.1, 0.4, training=False),
+     _avoid((3, 4), (0.0,)))
+case("Softmax2d", lambda T, x: T.nn.Softmax2d()(x), _shape(2, 3, 2, 2))

@@ -1,5 +1,6 @@
 """``ember.nn.functional`` (imported as ``F``): layers and losses as functions."""
 from ember.nn.functional.activation import *  # noqa: F401,F403
+from ember.nn.functional.activation_extra import *  # noqa: F401,F403
 from ember.nn.functional.attention import *  # noqa: F401,F403
 from ember.nn.functional.conv import *  # noqa: F401,F403
 from ember.nn.functional.distance import *  # noqa: F401,F403

@@ -1,5 +1,6 @@
 """Every layer of ``ember.nn``, one family per file."""
 from ember.nn.modules.activation import *  # noqa: F401,F403
+from ember.nn.modules.activation_extra import *  # noqa: F401,F403
 from ember.nn.modules.container import ModuleDict, ModuleList, Sequential  # noqa: F401
 from ember.nn.modules.container_params import ParameterDict, ParameterList  # noqa: F401
 from ember.nn.modules.conv import *  # noqa: F401,F403
