@@ -50,3 +50,47 @@ case("F.threshold", lambda T, x: _F(T).threshold(x, 0.2, -3.0), _avoid((2, 3, 4)
 case("F.rrelu_eval", lambda T, x: _F(T).rrelu(x, 0.1, 0.4, training=False),
      _avoid((3, 4), (0.0,)))
 case("Softmax2d", lambda T, x: T.nn.Softmax2d()(x), _shape(2, 3, 2, 2))
+
+
+# ------------------------------------------------------------------------ losses
+def _labels(values):
+    """Integer labels: constants for the checks, cast to the input's dtype in the case."""
+    return lambda rng, shape: rng.choice(values, shape).astype(np.int64)
+
+
+case("F.gaussian_nll_loss", lambda T, x, y, v: _F(T).gaussian_nll_loss(x, y, v, full=True),
+     lambda rng: [normal(rng, (4, 3)), normal(rng, (4, 3)), rng.uniform(0.2, 2.0, (4, 1))])
+case("F.poisson_nll_loss", lambda T, x, y: _F(T).poisson_nll_loss(x, y.to(x.dtype), full=True),
+     lambda rng: [normal(rng, (3, 4)), rng.poisson(2.0, (3, 4))])
+case("F.poisson_nll_loss_rate",
+     lambda T, x, y: _F(T).poisson_nll_loss(x, y.to(x.dtype), log_input=False, reduction="sum"),
+     lambda rng: [rng.uniform(0.2, 3.0, (3, 4)), rng.poisson(2.0, (3, 4))])
+case("F.soft_margin_loss", lambda T, x, y: _F(T).soft_margin_loss(x, y.to(x.dtype)),
+     lambda rng: [normal(rng, (4, 3)), _labels([-1, 1])(rng, (4, 3))])
+case("F.multilabel_soft_margin_loss",
+     lambda T, x, y, w: _F(T).multilabel_soft_margin_loss(x, y.to(x.dtype), weight=w),
+     lambda rng: [normal(rng, (4, 3)), _labels([0, 1])(rng, (4, 3)),
+                  rng.uniform(0.5, 2.0, 3)])
+
+
+def _multi_margin(T, x, p, weighted):
+    t = T.tensor([2, 0, 3, 1, 1])
+    w = T.tensor([0.5, 1.0, 2.0, 1.5], dtype=x.dtype) if weighted else None
+    return _F(T).multi_margin_loss(x, t, p=p, margin=0.7, weight=w)
+
+
+def _margin_inputs(rng):
+    """Scores whose pairwise differences stay away from the hinge's corner at +-0.7 / 1."""
+    return [rng.permutation(20).reshape(5, 4) * 0.37 - 3.0]
+
+
+case("F.multi_margin_loss", lambda T, x: _multi_margin(T, x, 1, False), _margin_inputs)
+case("F.multi_margin_loss_p2_weight", lambda T, x: _multi_margin(T, x, 2, True),
+     _margin_inputs)
+case("F.multilabel_margin_loss",
+     lambda T, x: _F(T).multilabel_margin_loss(
+         x, T.tensor([[3, 0, -1, 1], [1, 2, 3, 0], [-1, 2, 1, 1], [2, 2, -1, 0],
+                      [0, -1, 1, 1]])), _margin_inputs)
+case("F.triplet_margin_with_distance_loss",
+     lambda T, a, p, n: _F(T).triplet_margin_with_distance_loss(a, p, n, margin=2.0, swap=True),
+     lambda rng: [normal(rng, (5, 3)), normal(rng, (5, 3)), normal(rng, (5, 3))])

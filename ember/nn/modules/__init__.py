@@ -9,6 +9,7 @@ from ember.nn.modules.dropout import *  # noqa: F401,F403
 from ember.nn.modules.flatten import *  # noqa: F401,F403
 from ember.nn.modules.linear import *  # noqa: F401,F403
 from ember.nn.modules.loss import *  # noqa: F401,F403
+from ember.nn.modules.loss_extra import *  # noqa: F401,F403
 from ember.nn.modules.module import Module  # noqa: F401
 from ember.nn.modules.normalization import *  # noqa: F401,F403
 from ember.nn.modules.padding import *  # noqa: F401,F403
