@@ -94,3 +94,17 @@ case("F.multilabel_margin_loss",
 case("F.triplet_margin_with_distance_loss",
      lambda T, a, p, n: _F(T).triplet_margin_with_distance_loss(a, p, n, margin=2.0, swap=True),
      lambda rng: [normal(rng, (5, 3)), normal(rng, (5, 3)), normal(rng, (5, 3))])
+
+
+# ------------------------------------------------------------------------ norms, pooling
+case("F.rms_norm", lambda T, x, w: _F(T).rms_norm(x, (3, 4), w, eps=1e-3),
+     lambda rng: [normal(rng, (2, 3, 4)), rng.uniform(0.5, 1.5, (3, 4))])
+case("F.local_response_norm",
+     lambda T, x: _F(T).local_response_norm(x, 3, alpha=0.3, beta=0.75, k=1.5),
+     _shape(2, 5, 3, 2))
+case("F.lp_pool1d", lambda T, x: _F(T).lp_pool1d(x, 2, 3, stride=2),
+     lambda rng: [rng.uniform(0.2, 2.0, (2, 3, 7))])
+case("F.lp_pool2d", lambda T, x: _F(T).lp_pool2d(x, 3, (2, 2)),
+     lambda rng: [rng.uniform(0.2, 2.0, (2, 2, 4, 5))])
+case("F.lp_pool3d", lambda T, x: _F(T).lp_pool3d(x, 1.5, 2, ceil_mode=True),
+     lambda rng: [rng.uniform(0.2, 2.0, (1, 2, 3, 4, 5))])

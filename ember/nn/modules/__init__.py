@@ -12,9 +12,11 @@ from ember.nn.modules.loss import *  # noqa: F401,F403
 from ember.nn.modules.loss_extra import *  # noqa: F401,F403
 from ember.nn.modules.module import Module  # noqa: F401
 from ember.nn.modules.normalization import *  # noqa: F401,F403
+from ember.nn.modules.normalization_extra import *  # noqa: F401,F403
 from ember.nn.modules.padding import *  # noqa: F401,F403
 from ember.nn.modules.pixelshuffle import *  # noqa: F401,F403
 from ember.nn.modules.pooling import *  # noqa: F401,F403
+from ember.nn.modules.pooling_extra import *  # noqa: F401,F403
 from ember.nn.modules.residual import *  # noqa: F401,F403
 from ember.nn.modules.rnn import *  # noqa: F401,F403
 from ember.nn.modules.sparse import *  # noqa: F401,F403
