@@ -108,3 +108,23 @@ case("F.lp_pool2d", lambda T, x: _F(T).lp_pool2d(x, 3, (2, 2)),
      lambda rng: [rng.uniform(0.2, 2.0, (2, 2, 4, 5))])
 case("F.lp_pool3d", lambda T, x: _F(T).lp_pool3d(x, 1.5, 2, ceil_mode=True),
      lambda rng: [rng.uniform(0.2, 2.0, (1, 2, 3, 4, 5))])
+
+
+# ------------------------------------------------------------------------ embedding bags
+def _bag(mode, psw=False):
+    def fn(T, w, p):
+        idx, off = T.tensor([1, 2, 4, 5, 4, 3, 2, 0]), T.tensor([0, 3, 3, 6])
+        return _F(T).embedding_bag(idx, w, off, mode=mode, per_sample_weights=p if psw else None,
+                                   padding_idx=None if psw else 4)
+    return fn
+
+
+def _bag_inputs(rng):
+    return [rng.permutation(18).reshape(6, 3) * 0.31 - 2.0, rng.uniform(0.5, 2.0, 8)]
+
+
+case("F.embedding_bag_sum_weights", _bag("sum", psw=True), _bag_inputs)
+case("F.embedding_bag_max", lambda T, w: _bag("max")(T, w, None),
+     lambda rng: _bag_inputs(rng)[:1])
+case("F.embedding_bag_mean", lambda T, w: _bag("mean")(T, w, None),
+     lambda rng: _bag_inputs(rng)[:1])

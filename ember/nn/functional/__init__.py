@@ -14,5 +14,6 @@ from ember.nn.functional.pixelshuffle import *  # noqa: F401,F403,E402
 from ember.nn.functional.pooling import *  # noqa: F401,F403
 from ember.nn.functional.pooling_extra import *  # noqa: F401,F403
 from ember.nn.functional.sparse import *  # noqa: F401,F403
+from ember.nn.functional.sparse_extra import *  # noqa: F401,F403
 from ember.nn.functional.upsampling import *  # noqa: F401,F403
 from ember.ops.padding import pad  # noqa: F401,E402  (core op, re-exported as F.pad)

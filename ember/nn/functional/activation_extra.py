@@ -40,7 +40,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
 
 def _mask(input, keep) -> Tensor:  # noqa: A002
     """``keep`` (a boolean array) as a constant of the input's dtype."""
-    return Tensor(keep.astype(input.dtype))
+    return Tensor._wrap(keep.astype(input.dtype))
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
@@ -64,7 +64,8 @@ def threshold(input: Tensor, threshold: float, value: float,  # noqa: A002
 
 def _threshold(input, threshold, value):  # noqa: A002
     keep = input.array > threshold
-    return E.add(E.mul(input, _mask(input, keep)), Tensor((~keep * value).astype(input.dtype)))
+    fill = Tensor._wrap((~keep * value).astype(input.dtype))
+    return E.add(E.mul(input, _mask(input, keep)), fill)
 
 
 def rrelu(input: Tensor, lower: float = 1.0 / 8.0, upper: float = 1.0 / 3.0,  # noqa: A002
@@ -84,7 +85,7 @@ def _rrelu(input, lower=1.0 / 8.0, upper=1.0 / 3.0, training=False, *,  # noqa: 
         return A.leaky_relu(input, (lower + upper) / 2.0)
     slope = rng_of(generator).uniform(lower, upper, input.shape)
     scale = xp.where(input.array >= 0, 1.0, slope).astype(input.dtype)
-    return E.mul(input, Tensor(scale))
+    return E.mul(input, Tensor._wrap(scale))
 
 
 relu_ = inplace_variant("relu", A.relu)

@@ -28,7 +28,7 @@ def _softplus(x: Tensor) -> Tensor:
 
 
 def _const(array, like: Tensor) -> Tensor:
-    return Tensor(xp.asarray(array).astype(like.dtype))
+    return Tensor._wrap(xp.asarray(array).astype(like.dtype))
 
 
 # ----------------------------------------------------------------------------- likelihoods

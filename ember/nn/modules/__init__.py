@@ -20,4 +20,5 @@ from ember.nn.modules.pooling_extra import *  # noqa: F401,F403
 from ember.nn.modules.residual import *  # noqa: F401,F403
 from ember.nn.modules.rnn import *  # noqa: F401,F403
 from ember.nn.modules.sparse import *  # noqa: F401,F403
+from ember.nn.modules.sparse_extra import *  # noqa: F401,F403
 from ember.nn.modules.upsampling import *  # noqa: F401,F403
