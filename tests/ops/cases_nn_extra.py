@@ -128,3 +128,10 @@ case("F.embedding_bag_max", lambda T, w: _bag("max")(T, w, None),
      lambda rng: _bag_inputs(rng)[:1])
 case("F.embedding_bag_mean", lambda T, w: _bag("mean")(T, w, None),
      lambda rng: _bag_inputs(rng)[:1])
+
+
+# ------------------------------------------------------------------------ fold / unfold
+case("F.unfold", lambda T, x: _F(T).unfold(x, (2, 3), dilation=(2, 1), padding=1, stride=2),
+     _shape(2, 3, 5, 6))
+case("F.fold", lambda T, x: _F(T).fold(x, (5, 6), (2, 3), dilation=(2, 1), padding=1,
+                                      stride=2), _shape(2, 12, 9))
