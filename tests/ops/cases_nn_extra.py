@@ -135,3 +135,12 @@ case("F.unfold", lambda T, x: _F(T).unfold(x, (2, 3), dilation=(2, 1), padding=1
      _shape(2, 3, 5, 6))
 case("F.fold", lambda T, x: _F(T).fold(x, (5, 6), (2, 3), dilation=(2, 1), padding=1,
                                       stride=2), _shape(2, 12, 9))
+
+
+# ------------------------------------------------------------------------ CTC
+def _ctc(T, x):
+    return _F(T).ctc_loss(_F(T).log_softmax(x, -1), T.tensor([[1, 2, 2], [3, 1, 0]]),
+                          T.tensor([6, 5]), T.tensor([3, 2]))
+
+
+case("F.ctc_loss", _ctc, _shape(6, 2, 4))

@@ -3,6 +3,7 @@ from ember.nn.functional.activation import *  # noqa: F401,F403
 from ember.nn.functional.activation_extra import *  # noqa: F401,F403
 from ember.nn.functional.attention import *  # noqa: F401,F403
 from ember.nn.functional.conv import *  # noqa: F401,F403
+from ember.nn.functional.ctc import *  # noqa: F401,F403
 from ember.nn.functional.distance import *  # noqa: F401,F403
 from ember.nn.functional.dropout import *  # noqa: F401,F403
 from ember.nn.functional.folding import *  # noqa: F401,F403

@@ -9,7 +9,6 @@ under ``no_grad`` or when nothing requires grad, else the tensor is rebased onto
 """
 from __future__ import annotations
 
-from ember.backend import xp
 from ember.errors import shape_error
 from ember.nn.functional import activation as A
 from ember.ops import elementwise as E
@@ -38,14 +37,9 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     return E.mul(a, E.sigmoid(b))
 
 
-def _mask(input, keep) -> Tensor:  # noqa: A002
-    """``keep`` (a boolean array) as a constant of the input's dtype."""
-    return Tensor._wrap(keep.astype(input.dtype))
-
-
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """``x`` where ``|x| > lambd``, else 0."""
-    return E.mul(input, _mask(input, xp.abs(input.array) > lambd))
+    return E.where(E.gt(E.abs(input), float(lambd)), input, 0.0)
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
@@ -63,9 +57,7 @@ def threshold(input: Tensor, threshold: float, value: float,  # noqa: A002
 
 
 def _threshold(input, threshold, value):  # noqa: A002
-    keep = input.array > threshold
-    fill = Tensor._wrap((~keep * value).astype(input.dtype))
-    return E.add(E.mul(input, _mask(input, keep)), fill)
+    return E.where(E.gt(input, float(threshold)), input, float(value))
 
 
 def rrelu(input: Tensor, lower: float = 1.0 / 8.0, upper: float = 1.0 / 3.0,  # noqa: A002
@@ -84,8 +76,8 @@ def _rrelu(input, lower=1.0 / 8.0, upper=1.0 / 3.0, training=False, *,  # noqa: 
     if not training:
         return A.leaky_relu(input, (lower + upper) / 2.0)
     slope = rng_of(generator).uniform(lower, upper, input.shape)
-    scale = xp.where(input.array >= 0, 1.0, slope).astype(input.dtype)
-    return E.mul(input, Tensor._wrap(scale))
+    return E.where(E.ge(input, 0.0), input,
+                   E.mul(input, Tensor._wrap(slope.astype(input.dtype))))
 
 
 relu_ = inplace_variant("relu", A.relu)

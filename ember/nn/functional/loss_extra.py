@@ -45,7 +45,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor,  # noqa: A002
     name = "gaussian_nll_loss"
     reduction = _reduction(name, reduction)
     _same_shape(name, input, target)
-    if not isinstance(var, Tensor):
+    if isinstance(var, (int, float)):  # one variance for every element
         var = _const(xp.full(input.shape, float(var)), input)
     if tuple(var.shape) != tuple(input.shape):
         if tuple(var.shape) == tuple(input.shape[:-1]):
@@ -53,10 +53,10 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor,  # noqa: A002
         elif not (tuple(var.shape[:-1]) == tuple(input.shape[:-1]) and var.shape[-1] == 1):
             raise shape_error(name, "var must have the input's shape, or that shape with "
                               "its last dimension 1 or dropped", input.shape, var.shape)
-    if bool(xp.any(var.array < 0)):
+    if isinstance(var, Tensor) and bool(xp.any(var.array < 0)):  # (eager mode only)
         raise ValueError(f"{name}: var has negative entries")
-    v = var.array
-    var = E.add(var, _const(xp.maximum(v, eps) - v, var))  # clamp, identity gradient
+    v = var.detach()
+    var = E.add(var, E.sub(E.clamp(v, min=float(eps)), v))  # clamp, identity gradient
     d = E.sub(input, target)
     loss = E.mul(E.add(E.log(var), E.div(E.mul(d, d), var)), 0.5)
     if full:
@@ -78,11 +78,10 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True,  # n
     else:
         loss = E.sub(input, E.mul(target, E.log(E.add(input, eps))))
     if full:
-        t = xp.asarray(target.array if isinstance(target, Tensor) else target, dtype=float)
-        safe = xp.where(t > 1, t, 1.0)
-        stirling = xp.where(t > 1, safe * xp.log(safe) - safe + 0.5 * xp.log(2 * xp.pi * safe),
-                            0.0)
-        loss = E.add(loss, _const(stirling, input))
+        big = E.gt(target, 1.0)
+        t = E.where(big, target, 1.0)  # log stays finite where the term is masked out
+        stirling = E.add(E.sub(E.mul(t, E.log(t)), t), E.mul(E.log(E.mul(t, 2 * math.pi)), 0.5))
+        loss = E.add(loss, E.where(big, stirling, 0.0))
     return _reduce(loss, reduction)
 
 
