@@ -144,3 +144,12 @@ def _ctc(T, x):
 
 
 case("F.ctc_loss", _ctc, _shape(6, 2, 4))
+
+
+# ------------------------------------------------------------------------ affine grids
+# (grid_sample picks pixels from the grid's values: eager only, checked in
+# tests/nn/test_grid_sample.py)
+case("F.affine_grid", lambda T, th: _F(T).affine_grid(th, (2, 3, 4, 5), align_corners=False),
+     _shape(2, 2, 3))
+case("F.affine_grid_3d", lambda T, th: _F(T).affine_grid(th, (2, 1, 3, 2, 4), align_corners=True),
+     _shape(2, 3, 4))

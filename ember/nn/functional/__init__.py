@@ -7,6 +7,7 @@ from ember.nn.functional.ctc import *  # noqa: F401,F403
 from ember.nn.functional.distance import *  # noqa: F401,F403
 from ember.nn.functional.dropout import *  # noqa: F401,F403
 from ember.nn.functional.folding import *  # noqa: F401,F403
+from ember.nn.functional.grid_sample import *  # noqa: F401,F403
 from ember.nn.functional.linear import *  # noqa: F401,F403
 from ember.nn.functional.loss import *  # noqa: F401,F403
 from ember.nn.functional.loss_extra import *  # noqa: F401,F403
