@@ -29,6 +29,25 @@ def test_grid_sample_matches_pytorch(mode, padding_mode, align_corners):
     np.testing.assert_allclose(ge.grad.numpy(), gt.grad.numpy(), rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_grid_sample_volumes_match_pytorch(mode, padding_mode, align_corners):
+    rng = np.random.default_rng(4)
+    a, g = rng.standard_normal((2, 2, 3, 4, 5)), rng.uniform(-1.4, 1.4, (2, 2, 3, 2, 3))
+    xe, ge = ember.tensor(a, requires_grad=True), ember.tensor(g, requires_grad=True)
+    xt, gt = torch.tensor(a, requires_grad=True), torch.tensor(g, requires_grad=True)
+    ye = F.grid_sample(xe, ge, mode, padding_mode, align_corners)
+    yt = torch.nn.functional.grid_sample(xt, gt, mode, padding_mode, align_corners)
+    np.testing.assert_allclose(ye.detach().numpy(), yt.detach().numpy(), rtol=1e-10,
+                               atol=1e-12)
+    w = rng.standard_normal(tuple(yt.shape))
+    (ye * ember.tensor(w)).sum().backward()
+    (yt * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ge.grad.numpy(), gt.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
 @pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
 def test_grid_sample_gradcheck(padding_mode):
     rng = np.random.default_rng(1)
@@ -70,7 +89,7 @@ def test_errors_name_the_op_and_argument():
     with pytest.raises(ValueError, match="grid_sample: padding_mode must be 'zeros', 'border' "
                                          "or 'reflection'"):
         F.grid_sample(ember.zeros(1, 1, 2, 2), ember.zeros(1, 1, 1, 2), padding_mode="wrap")
-    with pytest.raises(ValueError, match=r"grid_sample: expected input \(N, C, H, W\) and "
+    with pytest.raises(ValueError, match=r"grid_sample: expected input \(N, C, H, W\) with "
                                          r"grid \(N, H_out, W_out, 2\).*\(1, 1, 2, 2\).*"
                                          r"\(2, 1, 1, 2\)"):
         F.grid_sample(ember.zeros(1, 1, 2, 2), ember.zeros(2, 1, 1, 2))

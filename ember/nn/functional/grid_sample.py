@@ -9,6 +9,8 @@ Normalised coordinates: -1 and 1 are the centres of the corner pixels with
 """
 from __future__ import annotations
 
+import itertools
+
 from ember.backend import xp
 from ember.errors import shape_error
 from ember.ops import elementwise as E
@@ -81,13 +83,14 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
     """Sample ``input`` at the normalised locations ``grid``.
 
     Args:
-        mode: 'bilinear' or 'nearest'.
+        mode: 'bilinear' (trilinear for volumes) or 'nearest'.
         padding_mode: 'zeros' (outside is 0), 'border' (nearest edge pixel) or
             'reflection' (mirrored at the edges).
         align_corners: see the module's docstring (None means False, as in PyTorch).
 
-    Shape: input (N, C, H, W), grid (N, H_out, W_out, 2) of (x, y); output
-    (N, C, H_out, W_out). (5-D volumes are not supported.)
+    Shape: input (N, C, H, W) with grid (N, H_out, W_out, 2) of (x, y), output
+    (N, C, H_out, W_out); or input (N, C, D, H, W) with grid (N, D_out, H_out, W_out, 3)
+    of (x, y, z), output (N, C, D_out, H_out, W_out).
     """
     op = "grid_sample"
     if mode not in ("bilinear", "nearest"):
@@ -95,40 +98,47 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
     if padding_mode not in ("zeros", "border", "reflection"):
         raise ValueError(f"{op}: padding_mode must be 'zeros', 'border' or 'reflection', got "
                          f"{padding_mode!r}")
-    if input.ndim != 4 or grid.ndim != 4 or grid.shape[-1] != 2 or (
+    nd = input.ndim - 2
+    if nd not in (2, 3) or grid.ndim != input.ndim or grid.shape[-1] != nd or (
             grid.shape[0] != input.shape[0]):
-        raise shape_error(op, "expected input (N, C, H, W) and grid (N, H_out, W_out, 2) "
-                          "with the same N (5-D volumes are not supported)", input.shape,
-                          grid.shape)
+        raise shape_error(op, "expected input (N, C, H, W) with grid (N, H_out, W_out, 2), "
+                          "or input (N, C, D, H, W) with grid (N, D_out, H_out, W_out, 3), "
+                          "with the same N", input.shape, grid.shape)
     align = bool(align_corners)
-    n, c, h, w = input.shape
-    ho, wo = grid.shape[1:3]
-    ix = _source(grid[..., 0].reshape(n, ho * wo), w, padding_mode, align)
-    iy = _source(grid[..., 1].reshape(n, ho * wo), h, padding_mode, align)
-    pixels = input.reshape(n, c, h * w).transpose(1, 2)  # (N, H*W, C)
+    n, c, *spatial = input.shape
+    out_shape = tuple(grid.shape[1:-1])
+    points = int(xp.prod(out_shape))
+    sizes = spatial[::-1]  # along x, y (, z)
+    coords = [_source(grid[..., i].reshape(n, points), sizes[i], padding_mode, align)
+              for i in range(nd)]
+    pixels = input.reshape(n, c, -1).transpose(1, 2)  # (N, prod(spatial), C)
     batch = xp.arange(n)[:, None]
 
-    def corner(x, y, weight):
-        """``weight * input[y, x]`` per output point; 0 outside the image."""
-        inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-        flat = xp.where(inside, xp.clip(y, 0, h - 1) * w + xp.clip(x, 0, w - 1), 0)
-        value = pixels[batch, flat]  # (N, P, C)
+    def corner(index, weight):
+        """``weight * input[index]`` per output point (index: x, y (, z)); 0 outside."""
+        inside = xp.ones((n, points), bool)
+        flat = xp.zeros((n, points), xp.int64)
+        for i in reversed(range(nd)):  # z (or y) is the slowest axis
+            inside &= (index[i] >= 0) & (index[i] < sizes[i])
+            flat = flat * sizes[i] + xp.clip(index[i], 0, sizes[i] - 1)
+        value = pixels[batch, xp.where(inside, flat, 0)]  # (N, P, C)
         scale = E.mul(weight, Tensor._wrap(inside.astype(input.dtype)))
         return E.mul(value, scale.unsqueeze(-1))
 
     if mode == "nearest":
-        x0 = xp.rint(ix.array).astype(xp.int64)
-        y0 = xp.rint(iy.array).astype(xp.int64)
+        index = [xp.rint(k.array).astype(xp.int64) for k in coords]
         # weight 1 that keeps the grid in the graph: its gradient is 0, as in PyTorch
-        out = corner(x0, y0, E.add(E.mul(E.add(ix, iy), 0.0), 1.0))
+        out = corner(index, E.add(E.mul(coords[0], 0.0), 1.0))
     else:
-        fx, fy = xp.floor(ix.array), xp.floor(iy.array)
-        wx1 = E.sub(ix, Tensor._wrap(fx.astype(input.dtype)))
-        wy1 = E.sub(iy, Tensor._wrap(fy.astype(input.dtype)))
-        wx0, wy0 = E.rsub(wx1, 1.0), E.rsub(wy1, 1.0)
-        x0, y0 = fx.astype(xp.int64), fy.astype(xp.int64)
-        out = corner(x0, y0, E.mul(wx0, wy0))
-        out = E.add(out, corner(x0 + 1, y0, E.mul(wx1, wy0)))
-        out = E.add(out, corner(x0, y0 + 1, E.mul(wx0, wy1)))
-        out = E.add(out, corner(x0 + 1, y0 + 1, E.mul(wx1, wy1)))
-    return out.transpose(1, 2).reshape(n, c, ho, wo)
+        low = [xp.floor(k.array) for k in coords]
+        upper = [E.sub(k, Tensor._wrap(f.astype(input.dtype))) for k, f in zip(coords, low)]
+        lower = [E.rsub(u, 1.0) for u in upper]  # weights of the lower neighbours
+        low = [f.astype(xp.int64) for f in low]
+        out = None
+        for bits in itertools.product((0, 1), repeat=nd):  # every corner of the cell
+            weight = upper[0] if bits[0] else lower[0]
+            for i in range(1, nd):
+                weight = E.mul(weight, upper[i] if bits[i] else lower[i])
+            term = corner([f + b for f, b in zip(low, bits)], weight)
+            out = term if out is None else E.add(out, term)
+    return out.transpose(1, 2).reshape(n, c, *out_shape)
