@@ -303,3 +303,9 @@ INPLACE_METHODS = {
     "__ipow__": _augmented(pow_), "floor_divide_": floor_divide_, "remainder_": remainder_,
     "__ifloordiv__": _augmented(floor_divide_), "__imod__": _augmented(remainder_),
 }
+
+
+def inplace_variant(name: str, fn):
+    """The in-place form ``<name>_(x, ...)`` of an out-of-place op ``fn(x, ...)``, with the
+    rules above (used for ``F.relu_``, ``F.elu_``, ...)."""
+    return _unary(name, fn)
