@@ -159,7 +159,8 @@ class Gradients(Kernel):
                 if prev is None:
                     grads[slot] = g
                 elif slot in owned:
-                    prev += g
+                    prev += g  # a NumPy scalar (the sum of 0-d arrays) rebinds: store it
+                    grads[slot] = prev
                 else:
                     grads[slot] = prev + g
                     owned.add(slot)
