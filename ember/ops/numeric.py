@@ -219,6 +219,8 @@ def heaviside(input, values):  # noqa: A002
 
 def logit(input, eps=None):  # noqa: A002
     """``log(p / (1 - p))``; with ``eps`` the input is first clamped to [eps, 1 - eps]."""
+    if input.dtype.kind != "f":  # integers give float32, as in PyTorch
+        input = E.Cast.apply(input, dtype=xp.float32)  # noqa: A001
     if eps is not None:
         input = E.clamp(input, eps, 1 - eps)  # noqa: A001
     return E.sub(E.log(input), E.log1p(E.neg(input)))

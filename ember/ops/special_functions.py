@@ -53,6 +53,7 @@ def lgamma_array(x):
         # Gamma(x) Gamma(1 - x) = pi / sin(pi x)
         sin = xp.abs(xp.sin(math.pi * (x64 - xp.floor(x64))))
         out = xp.where(small, math.log(math.pi) - xp.log(sin) - out, out)
+        out = xp.where((x64 == 1) | (x64 == 2), 0.0, out)  # exact, as Gamma(1) = Gamma(2) = 1
         out = xp.where((x64 <= 0) & (x64 == xp.floor(x64)), xp.inf, out)
         out = xp.where(xp.isinf(x64), xp.inf, out)
     return out.astype(x.dtype, copy=False)
