@@ -134,3 +134,61 @@ def test_shape_helpers():
 def test_errors_name_the_op(call, message):
     with pytest.raises((ValueError, TypeError, IndexError), match=message):
         call()
+
+
+def test_histogram_isin_is_nonzero():
+    x = rng.standard_normal(50).astype(np.float32)
+    same(lambda T, a: tuple(T.histogram(a, 7)), x, rtol=1e-5)
+    same(lambda T, a, w: tuple(T.histogram(a, bins=4, range=(-1.0, 1.0), weight=w,
+                                           density=True)), x, np.abs(x), rtol=1e-5)
+    same(lambda T, a, e: tuple(T.histogram(a, e)), x, np.float32([-2, -0.5, 0, 3]))
+    same(lambda T, a, b: (T.isin(a, b), T.isin(a, b, invert=True), T.isin(a, 3)), INTS,
+         INTS_B)
+    assert ember.is_nonzero(ember.tensor([0.5])) is torch.is_nonzero(torch.tensor([0.5]))
+    assert ember.tensor([[0]]).is_nonzero() is False
+    same(lambda T, a, b: (T.dist(a, b, 0), T.kthvalue(a, 2)[1]), x[:6], x[6:12])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ember.is_nonzero(ember.zeros(2)),
+     r"is_nonzero: Boolean value of Tensor with more than one value is ambiguous"),
+    (lambda: ember.is_nonzero(ember.zeros(0)), "Tensor with no values is ambiguous"),
+    (lambda: ember.kthvalue(ember.zeros(2, 3), 4), r"kthvalue: k \(4\) is out of range for "
+     r"dimension -1 of size 3 \(got shapes \(2, 3\)\)"),
+    (lambda: ember.quantile(ember.zeros(3), 1.5), r"quantile: q values must be in the range"),
+    (lambda: ember.quantile(ember.zeros(3), 0.5, interpolation="cubic"),
+     "quantile: interpolation must be one of"),
+    (lambda: ember.nanquantile(ember.tensor([1, 2]), 0.5), "nanquantile: input must be a float"),
+    (lambda: ember.quantile(ember.zeros(0), 0.5), "quantile: input must not be empty"),
+    (lambda: ember.histogram(ember.tensor([1, 2]), 3), "histogram: input must be a float"),
+    (lambda: ember.cov(ember.zeros(2, 3, 4)), r"cov: input must have at most 2 dimensions"),
+    (lambda: ember.cov(ember.zeros(2, 3), fweights=ember.tensor([1.0, 2.0, 3.0])),
+     "cov: fweights must be integers"),
+    (lambda: ember.cov(ember.zeros(2, 3), aweights=ember.ones(2)),
+     r"cov: aweights must be 0-D or 1-D with one weight per observation \(3\)"),
+    (lambda: ember.diff(ember.tensor(1.0)), "diff: input must have at least 1 dimension"),
+    (lambda: ember.diff(ember.zeros(3), prepend=ember.zeros(1, 1)),
+     "diff: prepend and append must have the dimensions of input"),
+    (lambda: ember.gradient(ember.zeros(1, 3)), r"gradient: each dimension must have at least "
+     r"edge_order \+ 1 = 2 elements \(dimension 0 has 1\)"),
+    (lambda: ember.gradient(ember.zeros(3), edge_order=2), "gradient: only edge_order=1"),
+    (lambda: ember.gradient(ember.zeros(3, 3), spacing=[1.0, 2.0, 3.0]),
+     r"gradient: expected spacing to have one entry per dim \(2\), got 3"),
+    (lambda: ember.trapezoid(ember.zeros(3), ember.zeros(4)),
+     r"trapezoid: a 1-D x must have the size of y along dim \(3\)"),
+    (lambda: ember.trapezoid(ember.zeros(3), ember.zeros(3), dx=1.0), "give x or dx, not both"),
+    (lambda: ember.inner(ember.zeros(2, 3), ember.zeros(2)),
+     r"inner: the last dimensions must match \(got shapes \(2, 3\), \(2,\)\)"),
+    (lambda: ember.vdot(ember.zeros(2), ember.zeros(3)), "vdot: expected two 1-D tensors"),
+    (lambda: ember.mv(ember.zeros(2, 3), ember.zeros(2)),
+     r"mv: expected a matrix \(n, m\) and a vector \(m,\) \(got shapes \(2, 3\), \(2,\)\)"),
+    (lambda: ember.addr(ember.zeros(2, 2), ember.zeros(2, 1), ember.zeros(2)),
+     "addr: vec1 and vec2 must be 1-D"),
+    (lambda: ember.addbmm(ember.zeros(2, 2), ember.zeros(2, 2, 3), ember.zeros(3, 3, 2)),
+     r"addbmm: expected batches \(b, n, m\) and \(b, m, p\)"),
+    (lambda: ember.chain_matmul(ember.zeros(2, 2), ember.zeros(2)),
+     "chain_matmul: every operand must be 2-D"),
+])
+def test_statistics_errors_name_the_op(call, message):
+    with pytest.raises((ValueError, TypeError, IndexError, RuntimeError), match=message):
+        call()

@@ -1,15 +1,17 @@
 """Ember's primitive ops (``Function`` subclasses) and the public functions over them.
 
 Each family lives in its own file: ``elementwise``, ``transcendental``, ``numeric``,
-``special_functions``, ``pointwise``, ``reduce``, ``scan``, ``softmax_family``, ``activation``,
-``linalg``, ``diagonal``, ``shape``, ``join``, ``index``, ``arrange``, ``ordering``,
-``binning``, ``padding``, ``compare`` and ``inplace``.
+``special_functions``, ``pointwise``, ``reduce``, ``scan``, ``statistics``, ``calculus``,
+``softmax_family``, ``activation``, ``linalg``, ``products``, ``diagonal``, ``shape``,
+``join``, ``index``, ``arrange``, ``ordering``, ``binning``, ``padding``, ``compare`` and
+``inplace``.
 ``methods`` installs the functions as ``Tensor`` methods and operators.
 """
 from ember.ops import methods as _methods
 from ember.ops.activation import log_softmax, softmax  # noqa: F401
 from ember.ops.arrange import *  # noqa: F401,F403
 from ember.ops.binning import *  # noqa: F401,F403
+from ember.ops.calculus import *  # noqa: F401,F403
 from ember.ops.compare import allclose, equal, isclose  # noqa: F401
 from ember.ops.diagonal import *  # noqa: F401,F403
 from ember.ops.elementwise import *  # noqa: F401,F403
@@ -53,11 +55,13 @@ from ember.ops.numeric import *  # noqa: F401,F403
 from ember.ops.ordering import argsort, median, mode, msort, sort, topk, unique  # noqa: F401
 from ember.ops.padding import pad  # noqa: F401
 from ember.ops.pointwise import *  # noqa: F401,F403
+from ember.ops.products import *  # noqa: F401,F403
 from ember.ops.reduce import *  # noqa: F401,F403
 from ember.ops.reduce import all, any, max, min, sum  # noqa: F401,A004
 from ember.ops.scan import *  # noqa: F401,F403
 from ember.ops.shape import *  # noqa: F401,F403
 from ember.ops.special_functions import *  # noqa: F401,F403
+from ember.ops.statistics import *  # noqa: F401,F403
 from ember.ops.transcendental import *  # noqa: F401,F403
 
 _methods.install()

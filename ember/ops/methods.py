@@ -11,6 +11,7 @@ from ember.dtypes import as_dtype
 from ember.ops import activation as M
 from ember.ops import arrange as A
 from ember.ops import binning as B
+from ember.ops import calculus as Q
 from ember.ops import compare as K
 from ember.ops import diagonal as G
 from ember.ops import elementwise as E
@@ -21,10 +22,12 @@ from ember.ops import linalg as L
 from ember.ops import numeric as N
 from ember.ops import ordering as O
 from ember.ops import pointwise as P
+from ember.ops import products as Pr
 from ember.ops import reduce as R
 from ember.ops import scan as C2
 from ember.ops import shape as S
 from ember.ops import special_functions as F
+from ember.ops import statistics as St
 from ember.ops import transcendental as T
 from ember.tensor import Tensor
 
@@ -169,6 +172,11 @@ METHODS = {
     "tile": A.tile, "unflatten": A.unflatten, "select": A.select,
     "tensor_split": A.tensor_split, "hsplit": A.hsplit, "vsplit": A.vsplit, "dsplit": A.dsplit,
     "rot90": A.rot90, "diagflat": A.diagflat, "index_put": X.index_put,
+    "kthvalue": St.kthvalue, "quantile": St.quantile, "nanquantile": St.nanquantile,
+    "nanmedian": St.nanmedian, "histogram": St.histogram, "cov": St.cov,
+    "corrcoef": St.corrcoef, "diff": Q.diff, "inner": Pr.inner, "vdot": Pr.vdot, "mv": Pr.mv,
+    "addr": Pr.addr, "addbmm": Pr.addbmm, "dist": Pr.dist,
+    "is_nonzero": N.is_nonzero,
 }
 
 METHODS.update(I.INPLACE_METHODS)

@@ -19,7 +19,7 @@ from ember.ops import transcendental as T
 __all__ = ["copysign", "signbit", "frexp", "ldexp", "nextafter", "fmax", "fmin", "float_power",
            "frac", "heaviside", "logit", "deg2rad", "rad2deg", "logaddexp2", "gcd", "lcm",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isneginf", "isposinf",
-           "isreal", "sgn"]
+           "isreal", "sgn", "isin", "is_nonzero"]
 
 
 def _check_broadcast(op, x, y):
@@ -276,3 +276,25 @@ def isposinf(input):  # noqa: A002
 def isreal(input):  # noqa: A002
     """True everywhere: Ember's tensors are real."""
     return Bits.apply(input, op="isreal")
+
+
+class _IsIn(Function):
+    differentiable = False
+
+    def forward(self, elements, test_elements, assume_unique, invert):
+        return xp.isin(elements, test_elements, assume_unique=assume_unique, invert=invert)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """True where an element of ``elements`` is in ``test_elements`` (tensors or numbers)."""
+    return _IsIn.apply(elements, test_elements, assume_unique=assume_unique, invert=invert)
+
+
+def is_nonzero(input):  # noqa: A002
+    """The truth of a one-element tensor, as a Python bool."""
+    n = input.numel()
+    if n != 1:
+        raise RuntimeError("is_nonzero: Boolean value of Tensor with "
+                           f"{'no values' if n == 0 else 'more than one value'} is ambiguous "
+                           f"(got shape {tuple(input.shape)})")
+    return bool(input.array.reshape(()) != 0)
