@@ -192,3 +192,49 @@ def test_histogram_isin_is_nonzero():
 def test_statistics_errors_name_the_op(call, message):
     with pytest.raises((ValueError, TypeError, IndexError, RuntimeError), match=message):
         call()
+
+
+def test_unravel_index_unique_consecutive():
+    same(lambda T, i: T.unravel_index(i, (3, 4)), np.array([0, 5, 11, -1, 7]))
+    same(lambda T, i: T.unravel_index(i, 6), np.array(4))
+    runs = np.array([[1, 1, 2], [1, 1, 2], [3, 3, 3], [1, 1, 2]])
+    same(lambda T, a: (T.unique_consecutive(a.flatten()),)
+         + T.unique_consecutive(a, return_inverse=True, return_counts=True)
+         + T.unique_consecutive(a, return_counts=True, dim=0)
+         + a.unique_consecutive(return_inverse=True, dim=1), runs)
+    same(lambda T, a: T.unique_consecutive(a[:0], return_counts=True), runs)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ember.scatter_reduce(ember.zeros(3), 0, ember.tensor([0]), ember.zeros(1), "max"),
+     r"scatter_reduce: reduce must be one of \('sum', 'prod', 'mean', 'amax', 'amin'\)"),
+    (lambda: ember.scatter_reduce(ember.zeros(3), 0, ember.tensor([0]),
+                                  ember.zeros(1, dtype=ember.float64), "sum"),
+     "scatter_reduce: src must have the dtype of input"),
+    (lambda: ember.scatter_reduce(ember.zeros(3), 0, ember.tensor([[0]]), ember.zeros(1, 1),
+                                  "sum"), "scatter_reduce: index must have as many dimensions"),
+    (lambda: ember.index_reduce(ember.zeros(3, 2), 0, ember.tensor([0]), ember.zeros(2, 2),
+                                "amax"), r"index_reduce: index must be 1-D with one entry per "
+     r"slice of source along dim 0 \(got shapes \(3, 2\), \(2, 2\), \(1,\)\)"),
+    (lambda: ember.index_reduce(ember.zeros(3), 0, ember.tensor([0]), ember.zeros(1), "sum"),
+     "index_reduce: reduce must be one of"),
+    (lambda: ember.select_scatter(ember.zeros(2, 3), ember.zeros(3), 1, 0),
+     r"select_scatter: src must have the shape of the selected slice \(2,\)"),
+    (lambda: ember.slice_scatter(ember.zeros(2, 4), ember.zeros(2, 3), 1, 0, 4, 2),
+     r"slice_scatter: src must have the shape of the slice \(2, 2\)"),
+    (lambda: ember.masked_scatter(ember.zeros(3), ember.tensor([1, 0, 1]), ember.zeros(3)),
+     "masked_scatter: mask must be a bool tensor"),
+    (lambda: ember.masked_scatter(ember.zeros(3), ember.tensor([True] * 3), ember.zeros(2)),
+     "masked_scatter: source has 2 elements but mask selects 3"),
+    (lambda: ember.index_put(ember.zeros(3), (ember.tensor([0, 1]),), ember.zeros(3),
+                             accumulate=True), "index_put: value cannot be broadcast"),
+    (lambda: ember.unravel_index(ember.tensor([6]), (2, 3)),
+     r"unravel_index: indices must be in \[-6, 6\) for shape \(2, 3\)"),
+    (lambda: ember.unravel_index(ember.tensor([1.0]), (2, 3)),
+     "unravel_index: indices must be integers"),
+    (lambda: ember.unique_consecutive(ember.zeros(2), dim=1),
+     "unique_consecutive: dim 1 is out of range"),
+])
+def test_scatter_errors_name_the_op(call, message):
+    with pytest.raises((ValueError, TypeError, IndexError), match=message):
+        call()

@@ -3,8 +3,8 @@
 Each family lives in its own file: ``elementwise``, ``transcendental``, ``numeric``,
 ``special_functions``, ``pointwise``, ``reduce``, ``scan``, ``statistics``, ``calculus``,
 ``softmax_family``, ``activation``, ``linalg``, ``products``, ``diagonal``, ``shape``,
-``join``, ``index``, ``arrange``, ``ordering``, ``binning``, ``padding``, ``compare`` and
-``inplace``.
+``join``, ``index``, ``scatter``, ``arrange``, ``ordering``, ``binning``, ``padding``,
+``compare`` and ``inplace``.
 ``methods`` installs the functions as ``Tensor`` methods and operators.
 """
 from ember.ops import methods as _methods
@@ -59,6 +59,7 @@ from ember.ops.products import *  # noqa: F401,F403
 from ember.ops.reduce import *  # noqa: F401,F403
 from ember.ops.reduce import all, any, max, min, sum  # noqa: F401,A004
 from ember.ops.scan import *  # noqa: F401,F403
+from ember.ops.scatter import *  # noqa: F401,F403
 from ember.ops.shape import *  # noqa: F401,F403
 from ember.ops.special_functions import *  # noqa: F401,F403
 from ember.ops.statistics import *  # noqa: F401,F403

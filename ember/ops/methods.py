@@ -25,6 +25,7 @@ from ember.ops import pointwise as P
 from ember.ops import products as Pr
 from ember.ops import reduce as R
 from ember.ops import scan as C2
+from ember.ops import scatter as Sc
 from ember.ops import shape as S
 from ember.ops import special_functions as F
 from ember.ops import statistics as St
@@ -176,7 +177,10 @@ METHODS = {
     "nanmedian": St.nanmedian, "histogram": St.histogram, "cov": St.cov,
     "corrcoef": St.corrcoef, "diff": Q.diff, "inner": Pr.inner, "vdot": Pr.vdot, "mv": Pr.mv,
     "addr": Pr.addr, "addbmm": Pr.addbmm, "dist": Pr.dist,
-    "is_nonzero": N.is_nonzero,
+    "is_nonzero": N.is_nonzero, "scatter_reduce": Sc.scatter_reduce,
+    "index_reduce": Sc.index_reduce, "select_scatter": Sc.select_scatter,
+    "slice_scatter": Sc.slice_scatter, "masked_scatter": Sc.masked_scatter,
+    "unique_consecutive": Sc.unique_consecutive,
 }
 
 METHODS.update(I.INPLACE_METHODS)
