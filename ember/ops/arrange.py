@@ -63,13 +63,13 @@ def broadcast_tensors(*tensors):
 
 def column_stack(tensors):
     """Stack 0-d/1-d tensors as columns (and 2-d ones as they are) along dim 1."""
-    tensors = J._tensors("column_stack", tensors)
+    tensors = J.tensor_sequence("column_stack", tensors)
     return J.cat([S.reshape(t, -1, 1) if t.ndim < 2 else t for t in tensors], 1)
 
 
 def dstack(tensors):
     """Join along the third dimension after ``atleast_3d``."""
-    tensors = J._tensors("dstack", tensors)
+    tensors = J.tensor_sequence("dstack", tensors)
     return J.cat(list(atleast_3d(*tensors)) if len(tensors) > 1 else [atleast_3d(tensors[0])],
                  2)
 

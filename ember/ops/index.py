@@ -471,3 +471,7 @@ def narrow(input, dim, start, length):  # noqa: A002
                           f"{dim} of size {size}", tuple(input.shape))
     key = (slice(None),) * axis + (slice(start, start + length),)
     return Index.apply(input, key=key)
+
+
+# public names of the helpers that ``ember.ops.scatter`` builds on
+along, check_gather, index_array = _along, _check_gather, _index_array

@@ -35,7 +35,7 @@ class CopySign(Function):
     as in PyTorch), no gradient for ``y``."""
 
     def forward(self, x, y):
-        self.x, self.y = x, y = T._pair("copysign", x, y)
+        self.x, self.y = x, y = T.float_pair("copysign", x, y)
         self.out = out = xp.copysign(x, y)
         return out
 
@@ -54,7 +54,11 @@ class FMaxMin(Function):
     def forward(self, x, y, largest):
         _check_broadcast("fmax" if largest else "fmin", x, y)
         self.x, self.y, self.largest = x, y, largest
-        return E._floats((xp.fmax if largest else xp.fmin)(x, y), x, y)
+        r = (xp.fmax if largest else xp.fmin)(x, y)
+        if r.dtype == xp.float64 and xp.float64 not in (getattr(x, "dtype", None),
+                                                        getattr(y, "dtype", None)):
+            r = r.astype(xp.float32)  # int with a Python float: float32, as in PyTorch
+        return r
 
     def backward(self, g):
         x, y = self.x, self.y
@@ -65,7 +69,7 @@ class FMaxMin(Function):
 
 class LogAddExp2(Function):
     def forward(self, x, y):
-        self.x, self.y = x, y = T._pair("logaddexp2", x, y)
+        self.x, self.y = x, y = T.float_pair("logaddexp2", x, y)
         self.out = out = xp.logaddexp2(x, y)
         return out
 

@@ -33,8 +33,8 @@ class ScatterReduce(Function):
             shape = [1] * src.ndim
             shape[axis] = -1
             index = xp.broadcast_to(index.reshape(shape), src.shape)
-        X._check_gather("scatter_reduce", x, index, axis)
-        where = X._along(index, axis)
+        X.check_gather("scatter_reduce", x, index, axis)
+        where = X.along(index, axis)
         part = src[tuple(slice(0, n) for n in index.shape)]
         hit = xp.zeros(x.shape, bool)
         hit[where] = True
@@ -95,7 +95,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):  # noq
     if src.dtype != input.dtype:
         raise TypeError(f"scatter_reduce: src must have the dtype of input ({input.dtype}), "
                         f"got {src.dtype}")
-    return ScatterReduce.apply(input, X._index_array(index), src, dim=dim, reduce=reduce,
+    return ScatterReduce.apply(input, X.index_array(index), src, dim=dim, reduce=reduce,
                                include_self=include_self)
 
 
@@ -103,7 +103,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):  # no
     """Reduce the slices of ``source`` into a copy of ``input`` at the positions ``index``
     (1-D) along ``dim`` (``reduce``: 'prod', 'mean', 'amax' or 'amin')."""
     _reduce_name("index_reduce", reduce, ("prod", "mean", "amax", "amin"))
-    return ScatterReduce.apply(input, X._index_array(index), source, dim=dim, reduce=reduce,
+    return ScatterReduce.apply(input, X.index_array(index), source, dim=dim, reduce=reduce,
                                include_self=include_self, along=True)
 
 
