@@ -74,6 +74,15 @@ def test_special_values():
     same(lambda T, a: (T.special.entr(a), T.special.log_ndtr(a * 5)), x[:5] - 1, rtol=1e-9)
 
 
+def test_log_ndtr_far_tail():
+    a = np.array([-300.0, -50.0, -20.5, -19.5, -5.0, 0.0, 3.0, 40.0])
+    same(lambda T, x: T.special.log_ndtr(x), a, rtol=1e-12)
+    x, t = ember.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    ember.special.log_ndtr(x).sum().backward()
+    torch.special.log_ndtr(t).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-10)
+
+
 def test_vander_gradient():
     a = rng.standard_normal(4)
     x = ember.tensor(a, requires_grad=True)

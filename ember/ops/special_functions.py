@@ -316,9 +316,34 @@ def ndtri(input):  # noqa: A002
     return E.mul(erfinv(E.sub(E.mul(input, 2.0), 1.0)), math.sqrt(2))
 
 
+class LogNdtr(Function):
+    """``log(ndtr(x))`` without underflow: below x = -20 the asymptotic series
+    ``-x^2/2 - log(-x sqrt(2 pi)) + log(1 - 1/x^2 + 3/x^4 - ...)``."""
+
+    def forward(self, x):
+        self.x = x = _float(x)
+        x64 = x.astype(xp.float64)
+        with _errstate():
+            direct = xp.log(0.5 * erfc_array(-x64 / math.sqrt(2)))
+            far = xp.minimum(x64, -20.0)
+            inv2, term, series = 1 / (far * far), xp.ones(far.shape), xp.ones(far.shape)
+            for k in range(1, 10):
+                term = -term * (2 * k - 1) * inv2
+                series = series + term
+            tail = -far * far / 2 - xp.log(-far * math.sqrt(2 * math.pi)) + xp.log(series)
+            self.out = out = xp.where(x64 < -20, tail, direct)
+        return out.astype(x.dtype, copy=False)
+
+    def backward(self, g):
+        # d log ndtr = pdf(x) / ndtr(x) = exp(log pdf(x) - log ndtr(x))
+        x = self.x.astype(xp.float64)
+        d = xp.exp(-x * x / 2 - 0.5 * math.log(2 * math.pi) - self.out)
+        return (g * d.astype(g.dtype, copy=False),)
+
+
 def log_ndtr(input):  # noqa: A002
-    """``log(ndtr(x))`` (finite down to x of about -37)."""
-    return E.log(ndtr(input))
+    """``log(ndtr(x))``, accurate far into the lower tail."""
+    return LogNdtr.apply(input)
 
 
 def entr(input):  # noqa: A002
