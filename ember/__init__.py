@@ -2,7 +2,7 @@
 
 ``import ember as torch`` runs code written against PyTorch's core tensor API.
 """
-from ember import autograd, cuda, distributions, io, nn, ops, optim, train, utils
+from ember import autograd, cuda, distributions, io, nn, ops, optim, special, train, utils
 from ember import linalg_aliases as _linalg_aliases
 from ember.autograd import (
     enable_grad,

@@ -23,6 +23,8 @@ def _parents(vals, ins, wants):
     out = []
     for s, w in zip(ins, wants):
         v = vals[s]
+        if isinstance(v, xp.generic):  # a 0-d result can be a NumPy scalar
+            v = xp.asarray(v)
         out.append(_wrap(v, w) if isinstance(v, xp.ndarray) else v)
     return tuple(out)
 
@@ -159,7 +161,8 @@ class Gradients(Kernel):
                 if prev is None:
                     grads[slot] = g
                 elif slot in owned:
-                    prev += g
+                    prev += g  # a NumPy scalar (the sum of 0-d arrays) rebinds: store it
+                    grads[slot] = prev
                 else:
                     grads[slot] = prev + g
                     owned.add(slot)

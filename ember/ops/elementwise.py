@@ -634,3 +634,12 @@ def trunc(input):  # noqa: A002
 
 def square(input):  # noqa: A002
     return Mul.apply(input, input)
+
+
+# PyTorch's (and NumPy's) other names for the same ops
+absolute = abs
+negative = neg
+multiply = mul
+divide = true_divide = div
+subtract = sub
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne

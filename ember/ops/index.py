@@ -394,28 +394,35 @@ def one_hot(tensor, num_classes=-1):
 class IndexPut(Function):
     """``out = x.copy(); out[key] = value``: what ``x[key] = value`` computes in a graph."""
 
-    def forward(self, x, value, key):
-        self.key, self.value_shape = key, xp.shape(value)
+    def forward(self, x, value, key, accumulate=False):
+        self.key, self.value_shape, self.accumulate = key, xp.shape(value), accumulate
         out = x.copy()
         try:
-            out[key] = value
+            if accumulate:  # repeated indices add up
+                xp.add.at(out, key, xp.broadcast_to(value, out[key].shape))
+            else:
+                out[key] = value
         except ValueError:
-            raise shape_error("setitem", "value cannot be broadcast to the indexed shape",
-                              x.shape, xp.shape(value)) from None
+            raise shape_error("index_put" if accumulate else "setitem", "value cannot be "
+                              "broadcast to the indexed shape", x.shape,
+                              xp.shape(value)) from None
         return out
 
     def backward(self, g):
         gx = None
         if self.needs_input_grad(0):
-            gx = g.copy()
-            gx[self.key] = 0  # overwritten entries no longer depend on x
+            gx = g
+            if not self.accumulate:
+                gx = g.copy()
+                gx[self.key] = 0  # overwritten entries no longer depend on x
         gv = g[self.key] if self.needs_input_grad(1) else None
         return gx, gv
 
 
-def index_put(input, key, value):  # noqa: A002
-    """Out of place ``input[key] = value`` (the graph form of ``__setitem__``)."""
-    return IndexPut.apply(input, value, key=_key_arrays(key))
+def index_put(input, indices, values, accumulate=False):  # noqa: A002
+    """Out of place ``input[indices] = values`` (the graph form of ``__setitem__``), or
+    ``input[indices] += values`` with repeated indices adding up when ``accumulate``."""
+    return IndexPut.apply(input, values, key=_key_arrays(indices), accumulate=accumulate)
 
 
 def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
@@ -464,3 +471,7 @@ def narrow(input, dim, start, length):  # noqa: A002
                           f"{dim} of size {size}", tuple(input.shape))
     key = (slice(None),) * axis + (slice(start, start + length),)
     return Index.apply(input, key=key)
+
+
+# public names of the helpers that ``ember.ops.scatter`` builds on
+along, check_gather, index_array = _along, _check_gather, _index_array

@@ -222,3 +222,6 @@ def block_diag(*tensors):
         rows.append(pad(b, (left, width - left - b.shape[1])))
         left += b.shape[1]
     return cat(rows, dim=0)
+
+
+tensor_sequence = _tensors  # the argument check, for the joins of ``ember.ops.arrange``

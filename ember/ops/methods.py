@@ -9,7 +9,9 @@ from ember import creation as C
 from ember import dtypes as D
 from ember.dtypes import as_dtype
 from ember.ops import activation as M
+from ember.ops import arrange as A
 from ember.ops import binning as B
+from ember.ops import calculus as Q
 from ember.ops import compare as K
 from ember.ops import diagonal as G
 from ember.ops import elementwise as E
@@ -17,11 +19,16 @@ from ember.ops import index as X
 from ember.ops import inplace as I
 from ember.ops import join as J
 from ember.ops import linalg as L
+from ember.ops import numeric as N
 from ember.ops import ordering as O
 from ember.ops import pointwise as P
+from ember.ops import products as Pr
 from ember.ops import reduce as R
 from ember.ops import scan as C2
+from ember.ops import scatter as Sc
 from ember.ops import shape as S
+from ember.ops import special_functions as F
+from ember.ops import statistics as St
 from ember.ops import transcendental as T
 from ember.tensor import Tensor
 
@@ -151,6 +158,29 @@ METHODS = {
     "take": X.take, "diagonal": G.diagonal, "diag_embed": G.diag_embed, "trace": G.trace,
     "kron": L.kron, "baddbmm": L.baddbmm, "addmv": L.addmv, "cross": L.cross,
     "histc": B.histc, "bincount": B.bincount,
+    "absolute": E.abs, "negative": E.neg, "greater": E.gt, "greater_equal": E.ge,
+    "less": E.lt, "less_equal": E.le, "not_equal": E.ne, "swapdims": S.swapaxes,
+    "moveaxis": S.movedim, "ravel": S.ravel, "fliplr": S.fliplr, "flipud": S.flipud,
+    "sgn": N.sgn, "signbit": N.signbit, "copysign": N.copysign, "frac": N.frac,
+    "heaviside": N.heaviside, "logit": N.logit, "deg2rad": N.deg2rad, "rad2deg": N.rad2deg,
+    "fmax": N.fmax, "fmin": N.fmin, "float_power": N.float_power, "ldexp": N.ldexp,
+    "frexp": N.frexp, "nextafter": N.nextafter, "gcd": N.gcd, "lcm": N.lcm,
+    "bitwise_and": N.bitwise_and, "bitwise_or": N.bitwise_or, "bitwise_xor": N.bitwise_xor,
+    "bitwise_not": N.bitwise_not, "logaddexp2": N.logaddexp2, "isneginf": N.isneginf,
+    "isposinf": N.isposinf, "isreal": N.isreal,
+    "lgamma": F.lgamma, "digamma": F.digamma, "polygamma": lambda self, n: F.polygamma(n, self),
+    "mvlgamma": F.mvlgamma, "erfinv": F.erfinv, "i0": F.i0, "sinc": F.sinc,
+    "tile": A.tile, "unflatten": A.unflatten, "select": A.select,
+    "tensor_split": A.tensor_split, "hsplit": A.hsplit, "vsplit": A.vsplit, "dsplit": A.dsplit,
+    "rot90": A.rot90, "diagflat": A.diagflat, "index_put": X.index_put,
+    "kthvalue": St.kthvalue, "quantile": St.quantile, "nanquantile": St.nanquantile,
+    "nanmedian": St.nanmedian, "histogram": St.histogram, "cov": St.cov,
+    "corrcoef": St.corrcoef, "diff": Q.diff, "inner": Pr.inner, "vdot": Pr.vdot, "mv": Pr.mv,
+    "addr": Pr.addr, "addbmm": Pr.addbmm, "dist": Pr.dist,
+    "is_nonzero": N.is_nonzero, "scatter_reduce": Sc.scatter_reduce,
+    "index_reduce": Sc.index_reduce, "select_scatter": Sc.select_scatter,
+    "slice_scatter": Sc.slice_scatter, "masked_scatter": Sc.masked_scatter,
+    "unique_consecutive": Sc.unique_consecutive,
 }
 
 

@@ -297,3 +297,26 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # no
 
         return RepeatInterleave.apply(arange(input.shape[0]), input, dim=0)
     return RepeatInterleave.apply(input, repeats, dim=dim)
+
+
+def ravel(input):  # noqa: A002
+    """The elements as a 1-D tensor (row-major)."""
+    return Reshape.apply(input, shape=(-1,))
+
+
+def fliplr(input):  # noqa: A002
+    """Reverse the columns (dim 1); the input needs at least 2 dimensions."""
+    if input.ndim < 2:
+        raise shape_error("fliplr", "input must have at least 2 dimensions", input.shape)
+    return flip(input, 1)
+
+
+def flipud(input):  # noqa: A002
+    """Reverse the rows (dim 0); the input needs at least 1 dimension."""
+    if input.ndim < 1:
+        raise shape_error("flipud", "input must have at least 1 dimension", input.shape)
+    return flip(input, 0)
+
+
+swapdims = swapaxes
+moveaxis = movedim

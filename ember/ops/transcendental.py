@@ -314,3 +314,6 @@ def xlogy(input, other):  # noqa: A002
 
 arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+float_pair = _pair  # for the binary primitives of ``ember.ops.numeric``
