@@ -74,13 +74,13 @@ def test_matrix_rank(rng):
                                   torch.linalg.matrix_rank(ts, hermitian=True).numpy())
 
 
-@pytest.mark.parametrize("driver", [None, "gelsy", "gelsd", "gelss", "gels"])
-@pytest.mark.parametrize("shape", [(5, 3), (2, 6, 4), (3, 5)])
+@pytest.mark.parametrize(("driver", "shape"), [
+    (driver, shape) for driver in (None, "gelsy", "gelsd", "gelss", "gels")
+    for shape in ((5, 3), (2, 6, 4), (3, 5))
+    if not (driver == "gels" and shape[-2] < shape[-1])])  # gels: full column rank only
 def test_lstsq_extras(rng, driver, shape):
     a = rng.standard_normal(shape)
     b = rng.standard_normal(shape[:-1] + (2,))
-    if driver == "gels" and shape[-2] < shape[-1]:
-        pytest.skip("gels needs full column rank")
     ours = ember.linalg.lstsq(*both(a)[:1], ember.tensor(b), driver=driver)
     theirs = torch.linalg.lstsq(torch.tensor(a), torch.tensor(b), driver=driver)
     for name in ("solution", "residuals", "rank", "singular_values"):
