@@ -33,6 +33,7 @@ from ember.dtypes import (
 )
 from ember.linalg_aliases import (
     cholesky,
+    cholesky_inverse,
     det,
     inverse,
     logdet,

@@ -9,6 +9,7 @@ import math
 
 import numpy
 
+from ember.autograd import Function, Symbolic
 from ember.backend import xp
 from ember.dtypes import as_dtype, get_default_dtype, int64
 from ember.random import rng_of
@@ -198,32 +199,82 @@ def multinomial(probs, num_samples, replacement=False, generator=None) -> Tensor
     return Tensor._wrap(out.reshape(p.shape[:-1] + (num_samples,)).astype(int64))
 
 
-def _like(fill):
+class FullLike(Function):
+    """An array of ``input``'s shape filled with ``fill_value`` (uninitialised if None).
+
+    A primitive (not differentiable), so that ``zeros_like(x)`` on a graph tensor records a
+    node that reads x's shape at run time."""
+
+    differentiable = False
+
+    def forward(self, a, fill_value, dtype=None):
+        dtype = dtype or a.dtype
+        return xp.empty(a.shape, dtype) if fill_value is None else xp.full(a.shape, fill_value,
+                                                                            dtype)
+
+
+class RandomLike(Function):
+    """Random numbers of ``input``'s shape from Ember's generator: ``kind`` "rand"
+    (uniform [0, 1)), "randn" (standard normal) or "randint" (in [low, high))."""
+
+    differentiable = False
+    stateful = True  # draws anew at every run: never folded or merged in a graph
+
+    def forward(self, a, kind, dtype=None, low=0, high=None):
+        rng = rng_of()
+        if kind == "rand":
+            out = rng.random(a.shape)
+        elif kind == "randn":
+            out = rng.standard_normal(a.shape)
+        else:
+            out = rng.integers(low, high, size=a.shape)
+        return out.astype(dtype or a.dtype)
+
+
+def _source(input):  # noqa: A002
+    return input if isinstance(input, (Tensor, Symbolic)) else xp.asarray(input)
+
+
+def _finish(out, requires_grad, device):
+    check_device(device)
+    if requires_grad:
+        out.requires_grad_(True)
+    return out
+
+
+def _like(fill_value):
     def like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
-        a = input.array if isinstance(input, Tensor) else xp.asarray(input)
-        return _make(fill(a, as_dtype(dtype) or a.dtype), requires_grad, device)
+        out = FullLike.apply(_source(input), fill_value=fill_value, dtype=as_dtype(dtype))
+        return _finish(out, requires_grad, device)
 
     return like
 
 
-zeros_like = _like(lambda a, dt: xp.zeros(a.shape, dt))
-ones_like = _like(lambda a, dt: xp.ones(a.shape, dt))
-empty_like = _like(lambda a, dt: xp.empty(a.shape, dt))
-rand_like = _like(lambda a, dt: rng_of().random(a.shape).astype(dt))
-randn_like = _like(lambda a, dt: rng_of().standard_normal(a.shape).astype(dt))
+def _random_like(kind):
+    def like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
+        out = RandomLike.apply(_source(input), kind=kind, dtype=as_dtype(dtype))
+        return _finish(out, requires_grad, device)
+
+    return like
+
+
+zeros_like = _like(0)
+ones_like = _like(1)
+empty_like = _like(None)
+rand_like = _random_like("rand")
+randn_like = _random_like("randn")
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):  # noqa: A002
-    a = input.array
-    return _make(xp.full(a.shape, fill_value, as_dtype(dtype) or a.dtype), requires_grad, device)
+    out = FullLike.apply(_source(input), fill_value=fill_value, dtype=as_dtype(dtype))
+    return _finish(out, requires_grad, device)
 
 
 def randint_like(input, low, high=None, dtype=None):  # noqa: A002
     if high is None:
         low, high = 0, low
-    a = input.array
-    return Tensor._wrap(rng_of().integers(low, high, size=a.shape).astype(
-        as_dtype(dtype) or a.dtype))
+    return RandomLike.apply(_source(input), kind="randint", dtype=as_dtype(dtype), low=low,
+                            high=high)
 
 
 # ----------------------------------------------------------------------------- new_*

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 import ember.linalg as LA
+from ember import creation
 from ember.ops import decompositions as D
 from ember.ops import shape as S
 
@@ -29,6 +30,18 @@ def pinverse(input, rcond=1e-15):  # noqa: A002
 
 def cholesky(input, upper=False):  # noqa: A002
     return LA.cholesky(input, upper=upper)
+
+
+def cholesky_inverse(input, upper=False):  # noqa: A002
+    """``(L L^T)^-1`` from its Cholesky factor L (``U^T U`` when ``upper``): ``X^T X`` with
+    ``X = L^-1`` from a triangular solve, so the inverse is never formed from A itself."""
+    n = input.shape[-1]
+    eye = creation.eye(n, dtype=input.dtype).expand(*input.shape[:-2], n, n)
+    if upper:  # A = U^T U: A^-1 = U^-1 U^-T
+        x = LA.solve_triangular(input, eye, upper=True)
+        return x @ S.transpose(x, -2, -1)
+    x = LA.solve_triangular(input, eye, upper=False)
+    return S.transpose(x, -2, -1) @ x
 
 
 def svd(input, some=True, compute_uv=True):  # noqa: A002

@@ -9,6 +9,7 @@ from ember.ops.special_functions import (
     entr,
     erfinv,
     expit,
+    gammainc,
     i0,
     i0e,
     i1,
@@ -31,4 +32,4 @@ multigammaln = mvlgamma
 __all__ = ["erf", "erfc", "erfinv", "expit", "logit", "xlogy", "xlog1py", "gammaln", "digamma",
            "psi", "polygamma", "multigammaln", "i0", "i0e", "i1", "i1e", "ndtr", "ndtri",
            "log_ndtr", "entr", "sinc", "round", "log1p", "expm1", "exp2", "logsumexp",
-           "softmax", "log_softmax"]
+           "softmax", "log_softmax", "gammainc"]

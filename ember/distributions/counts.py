@@ -1,6 +1,6 @@
 """Count distributions on the non-negative integers: ``Poisson``, ``Binomial`` and
 ``Geometric`` (number of failures before the first success). Samples are float tensors of
-whole numbers, as in PyTorch; ``lgamma`` comes from the private ``_special`` module."""
+whole numbers, as in PyTorch."""
 from __future__ import annotations
 
 from functools import cached_property
@@ -8,11 +8,11 @@ from functools import cached_property
 import ember
 from ember.backend import xp
 from ember.distributions import constraints
-from ember.distributions._special import lgamma
 from ember.distributions.bernoulli import exactly_one
 from ember.distributions.distribution import Distribution, broadcast_all, uniform_open
 from ember.distributions.logits import logits_to_probs, probs_to_logits
 from ember.nn.functional import softplus
+from ember.ops.special_functions import lgamma
 from ember.random import rng_of
 from ember.tensor import Tensor
 

@@ -5,8 +5,8 @@ Ember's generator. ``rsample`` uses implicit reparameterisation, as PyTorch does
 draw ``x`` has ``dx/da = -(dP(a, x)/da) / p(x; a)`` (``P`` the regularised incomplete gamma,
 its ``a``-derivative taken by a float64 central difference, relative error ~1e-9); Beta and
 Dirichlet samples are normalised gamma draws, so their ``rsample`` is differentiable too.
-``Gamma.cdf`` has no gradient w.r.t. the concentration (as in PyTorch).
-``lgamma``/``digamma`` come from the private ``_special`` module.
+``Gamma.cdf`` (``ember.special.gammainc``) has no gradient w.r.t. the concentration (as in
+PyTorch).
 """
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ import ember
 from ember.autograd import Function
 from ember.backend import xp
 from ember.distributions import constraints
-from ember.distributions._special import (
+from ember.distributions.distribution import Distribution, as_param, broadcast_all
+from ember.ops.special_functions import (
     digamma,
     gammainc,
     gammainc_array,
     lgamma,
     lgamma_array,
 )
-from ember.distributions.distribution import Distribution, as_param, broadcast_all
 from ember.random import rng_of
 from ember.tensor import Tensor
 

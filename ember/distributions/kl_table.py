@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import ember
 from ember.backend import xp
-from ember.distributions._linalg import solve_lower
-from ember.distributions._special import digamma, lgamma
 from ember.distributions.bernoulli import Bernoulli
 from ember.distributions.categorical import Categorical, OneHotCategorical
 from ember.distributions.counts import Geometric, Poisson
@@ -13,10 +11,15 @@ from ember.distributions.gamma import Beta, Dirichlet, Gamma
 from ember.distributions.independent import Independent, sum_rightmost
 from ember.distributions.kl import infinite_where, kl_divergence, register_kl, zero_where
 from ember.distributions.laplace import Laplace
-from ember.distributions.multivariate_normal import MultivariateNormal, batch_mahalanobis
+from ember.distributions.multivariate_normal import (
+    MultivariateNormal,
+    batch_mahalanobis,
+    solve_lower,
+)
 from ember.distributions.normal import Normal
 from ember.distributions.uniform import Uniform
 from ember.nn.functional import softplus
+from ember.ops.special_functions import digamma, lgamma
 
 
 @register_kl(Normal, Normal)

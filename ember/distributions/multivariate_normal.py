@@ -1,8 +1,7 @@
 """The multivariate normal distribution ``N(loc, Sigma)``, parameterised by exactly one of
 ``covariance_matrix``, ``precision_matrix`` or ``scale_tril`` (the lower Cholesky factor
 ``L`` with ``Sigma = L L^T``). Every method works from ``L``; a covariance or precision is
-factorised by the private ``Cholesky`` Function (NumPy's LAPACK forward, PyTorch's
-backward), so gradients reach whichever matrix was given."""
+factorised by ``ember.linalg.cholesky``, so gradients reach whichever matrix was given."""
 from __future__ import annotations
 
 import math
@@ -11,8 +10,14 @@ from functools import cached_property
 import ember
 from ember.backend import xp
 from ember.distributions import constraints
-from ember.distributions._linalg import cholesky, cholesky_inverse, solve_lower
 from ember.distributions.distribution import Distribution, as_param, standard_normal
+from ember.linalg import cholesky
+from ember.linalg_aliases import cholesky_inverse
+
+
+def solve_lower(L, B):  # noqa: N803
+    """X with ``L X = B``, L lower triangular."""
+    return ember.linalg.solve_triangular(L, B, upper=False)
 
 
 def batch_mahalanobis(L, x):  # noqa: N803

@@ -5,13 +5,13 @@ import math
 
 import ember
 from ember.distributions import constraints
-from ember.distributions._special import erfinv
 from ember.distributions.distribution import (
     Distribution,
     as_param,
     broadcast_all,
     standard_normal,
 )
+from ember.ops.special_functions import erfinv
 
 
 class Normal(Distribution):

@@ -191,7 +191,8 @@ def _linalg_methods():
 
     return {"inverse": A.inverse, "det": A.det, "logdet": A.logdet, "slogdet": A.slogdet,
             "svd": A.svd, "cholesky": A.cholesky, "matrix_power": A.matrix_power,
-            "matrix_exp": A.matrix_exp, "pinverse": A.pinverse}
+            "matrix_exp": A.matrix_exp, "pinverse": A.pinverse,
+            "cholesky_inverse": A.cholesky_inverse}
 
 METHODS.update(I.INPLACE_METHODS)
 

@@ -177,3 +177,23 @@ def test_static_shapes_are_inferred_with_unknown_batch():
     assert (x[x > 0]).shape == (None,)  # a boolean mask's count depends on the values
     with pytest.raises(ValueError, match="matmul"):
         tf.placeholder(tf.float32, shape=(2, 3)) @ tf.placeholder(tf.float32, shape=(4, 5))
+
+
+def test_like_functions_on_a_placeholder_build_nodes():
+    """``zeros_like``/``full_like``/``randn_like``... of a graph tensor read its shape at run
+    time; random ones draw anew at every run and are never merged into one."""
+    x = tf.placeholder(tf.float32, shape=(None, 3))
+    z, o = ember.zeros_like(x), ember.ones_like(x, dtype=ember.int64)
+    f = ember.full_like(x, 2.5)
+    r1, r2 = ember.randn_like(x), ember.randn_like(x)
+    u, k = ember.rand_like(x), ember.randint_like(x, 3, 7)
+    feed = {x: np.zeros((4, 3), np.float32)}
+    with tf.Session() as sess:
+        zv, ov, fv, a, b, uv, kv = sess.run([z, o, f, r1, r2, u, k], feed)
+        again = sess.run(r1, feed)
+    np.testing.assert_array_equal(zv, np.zeros((4, 3), np.float32))
+    assert ov.dtype == np.int64 and (ov == 1).all() and ov.shape == (4, 3)
+    np.testing.assert_array_equal(fv, np.full((4, 3), 2.5, np.float32))
+    assert a.shape == b.shape == (4, 3) and not np.array_equal(a, b)
+    assert not np.array_equal(a, again)
+    assert ((uv >= 0) & (uv < 1)).all() and ((kv >= 3) & (kv < 7)).all()

@@ -107,6 +107,9 @@ case("linalg_solve_triangular", lambda T, a, b: T.linalg.solve_triangular(a, b, 
 case("linalg_cholesky", lambda T, a: T.linalg.cholesky(_sym(T, a))
      + T.linalg.cholesky(_sym(T, a), upper=True) + T.cholesky(_sym(T, a)) * 0.5
      + _sym(T, a).cholesky(), _spd_sample, **L)
+case("cholesky_inverse", lambda T, a: T.cholesky_inverse(T.linalg.cholesky(_sym(T, a)))
+     + T.cholesky_inverse(T.linalg.cholesky(_sym(T, a), upper=True), upper=True)
+     + T.linalg.cholesky(_sym(T, a)).cholesky_inverse(), _spd_sample, **L)
 case("linalg_qr", lambda T, a: T.linalg.qr(a), tall, **L)
 case("linalg_qr_square_complete", lambda T, a: T.linalg.qr(a, mode="complete"), square, **L)
 case("linalg_qr_wide", lambda T, a: T.linalg.qr(a.mT), tall, **L)

@@ -62,6 +62,9 @@ case("logaddexp2", lambda T, a, b: T.logaddexp2(a * 30.0, b) + a.logaddexp2(b), 
 # special functions
 case("lgamma", lambda T, a: T.lgamma(a) + T.special.gammaln(a), unary(uniform(0.1, 6.0)),
      rtol=1e-4)
+case("special_gammainc",  # no gradient w.r.t. the shape parameter: it is a constant here
+     lambda T, x: T.special.gammainc(T.full_like(x, 0.5) + T.arange(4, dtype=x.dtype), x),
+     lambda rng: [rng.uniform(0.05, 9.0, (3, 4))], rtol=1e-4)
 case("lgamma_negative", lambda T, a: a.lgamma(), unary(uniform(-3.9, -3.1)), rtol=1e-4)
 case("digamma", lambda T, a: T.digamma(a) + T.special.psi(a) + a.digamma(),
      unary(uniform(0.2, 12.0)), rtol=1e-4, atol=1e-5)
