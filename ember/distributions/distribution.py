@@ -193,3 +193,24 @@ class Distribution:
                 v = self.__dict__[name]
                 params.append(f"{name}: {v.item() if v.numel() == 1 else v.shape}")
         return f"{type(self).__name__}({', '.join(params)})"
+
+
+class LocScale(Distribution):
+    """A real distribution with a location ``loc`` (its mean and mode) and a positive
+    ``scale``, broadcast together (Normal, Laplace)."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale = broadcast_all(loc, scale)
+        super().__init__(self.loc.shape, validate_args=validate_args)
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc

@@ -4,33 +4,15 @@ from __future__ import annotations
 import math
 
 import ember
-from ember.distributions import constraints
 from ember.distributions.distribution import (
-    Distribution,
+    LocScale,
     as_param,
-    broadcast_all,
     uniform_open,
 )
 
 
-class Laplace(Distribution):
+class Laplace(LocScale):
     """Laplace distribution: density ``exp(-|x - loc| / scale) / (2 scale)``."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, validate_args=validate_args)
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def stddev(self):

@@ -4,37 +4,19 @@ from __future__ import annotations
 import math
 
 import ember
-from ember.distributions import constraints
 from ember.distributions.distribution import (
-    Distribution,
+    LocScale,
     as_param,
-    broadcast_all,
     standard_normal,
 )
 from ember.ops.special_functions import erfinv
 
 
-class Normal(Distribution):
+class Normal(LocScale):
     """Normal distribution with mean ``loc`` and standard deviation ``scale``.
 
     Example: ``Normal(ember.zeros(3), ember.ones(3)).rsample((5,))`` has shape (5, 3).
     """
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, validate_args=validate_args)
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def stddev(self):
