@@ -353,3 +353,41 @@ def test_backward_writes_weight_gradients_into_the_optimizer_buffer(monkeypatch)
         assert not np.shares_memory(first, flat_grad)
         sess.run(train, {x: xv[0], t: yv[0]})
         np.testing.assert_array_equal(first, kept)
+
+
+def test_direct_gradient_writes_into_a_row_major_weight_match_eager(monkeypatch):
+    """A weight that a graph op outside the loss also reads keeps the row-major layout;
+    Linear's backward then writes dW row-major into the buffer, and training matches eager."""
+    ember.manual_seed(0)
+    lin, eager_lin = ember.nn.Linear(4, 3), ember.nn.Linear(4, 3)
+    eager_lin.load_state_dict(lin.state_dict())
+    x = tf.placeholder(tf.float32, shape=(None, 4))
+    t = tf.placeholder(tf.int64, shape=(None,))
+    loss = ember.nn.functional.cross_entropy(lin(x), t)
+    (x.sum() * lin.weight).sum()  # a reader of W off the loss's path
+    train = tf.train.AdamOptimizer(0.1).minimize(loss)
+    opt = ember.optim.Adam(eager_lin.parameters(), lr=0.1)
+    layouts = []
+    real = Linear.backward
+
+    def spy(self, g):
+        layouts.extend(v.flags.c_contiguous for v in (self.grad_out or {}).values()
+                       if v.ndim == 2)
+        return real(self, g)
+
+    monkeypatch.setattr(Linear, "backward", spy)
+    rng = np.random.default_rng(8)
+    xv, yv = rng.random((5, 8, 4), dtype=np.float32), rng.integers(0, 3, (5, 8))
+    with tf.Session() as sess:
+        for i in range(5):
+            g_loss, _ = sess.run([loss, train], {x: xv[i], t: yv[i]})
+            e_loss = ember.nn.functional.cross_entropy(eager_lin(ember.tensor(xv[i])),
+                                                       ember.tensor(yv[i]))
+            opt.zero_grad()
+            e_loss.backward()
+            opt.step()
+            np.testing.assert_allclose(g_loss, e_loss.item(), rtol=1e-6)
+    assert layouts and all(layouts)  # row-major buffers, written from the second step on
+    assert lin.weight.array.flags.c_contiguous
+    np.testing.assert_allclose(lin.weight.detach().numpy(), eager_lin.weight.detach().numpy(),
+                               rtol=1e-6)
