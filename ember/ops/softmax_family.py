@@ -38,16 +38,18 @@ _UNSHIFTED = 60.0
 
 
 def _finite_max(x, axis):
-    """The max along ``axis`` (kept), 0 where it is infinite or NaN."""
+    """The max along ``axis`` (kept), 0 where it is -inf or NaN (a +inf max stays: the
+    slice's softmax is then NaN throughout, as in PyTorch)."""
     m = x.max(axis=axis, keepdims=True)
     if not xp.isfinite(m).all():
-        m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype)
+        m = xp.where(xp.isfinite(m) | (m > 0), m, 0).astype(x.dtype)
     return m
 
 
 def _shifted(x, axis):
-    """``x - max(x)`` along ``axis``: exp never overflows (infinite maxima give 0)."""
-    return x - _finite_max(x, axis)
+    """``x - max(x)`` along ``axis``: exp never overflows (a max of -inf gives 0)."""
+    with xp.errstate(invalid="ignore"):  # inf - inf where the max is +inf: NaN, on purpose
+        return x - _finite_max(x, axis)
 
 
 def _exp_rows(xb, t, e, unshifted=False):

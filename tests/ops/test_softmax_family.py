@@ -22,6 +22,7 @@ def rows_of_every_kind(rng, n=96, d=16):
     x[33] -= 200
     x[40:48, ::3] = -np.inf  # masked keys
     x[60] = -np.inf
+    x[70, 3] = np.inf  # NaN throughout in both libraries
     return x.astype(np.float32)
 
 
