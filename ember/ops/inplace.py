@@ -129,7 +129,9 @@ def clamp_(self, min=None, max=None):  # noqa: A002
 def neg_(self):
     if _records(self):
         return _rebase(self, E.neg)
-    return _write(self, "neg_", lambda a: xp.negative(a, out=a))
+    # not xp.negative(a, out=a): NumPy 2.4's in-place negative reads the wrong elements of
+    # some strided views (a column of a (n, 4) float32 array); multiply does not
+    return _write(self, "neg_", lambda a: xp.multiply(a, a.dtype.type(-1), out=a))
 
 
 def _unary(name, fn):

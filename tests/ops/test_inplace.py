@@ -244,3 +244,16 @@ def test_view_inplace_refuses_a_leaf_that_requires_grad():
     with ember.no_grad():
         x.squeeze_(0)
     assert x.shape == (3,) and x.requires_grad
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.int64])
+@pytest.mark.parametrize("cols", [2, 4, 8])
+def test_neg_in_place_on_a_strided_column(dtype, cols):
+    """A column view of a (5, cols) tensor: NumPy 2.4's in-place ``negative`` got some of
+    these wrong (it read the first elements of the row, not the column's)."""
+    a = np.arange(5 * cols).reshape(5, cols).astype(dtype)
+    t = ember.tensor(a.copy())
+    t[:, 1].neg_()
+    expected = a.copy()
+    expected[:, 1] *= -1
+    np.testing.assert_array_equal(t.numpy(), expected)
