@@ -18,22 +18,19 @@ def exactly_one(probs, logits, name):
         raise ValueError(f"{name}: either `probs` or `logits` must be specified, but not both.")
 
 
-class Bernoulli(Distribution):
-    """1 with probability ``probs`` (or ``sigmoid(logits)``), else 0."""
+class BinaryParams(Distribution):
+    """Shared ``probs``/``logits`` handling of the two-outcome distributions (Bernoulli,
+    Binomial, Geometric, LogitRelaxedBernoulli): one is given, the other derived."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
-    support = constraints.boolean
-    has_enumerate_support = True
 
-    def __init__(self, probs=None, logits=None, validate_args=None):
-        exactly_one(probs, logits, "Bernoulli")
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-            shape = self.probs.shape
-        else:
-            (self.logits,) = broadcast_all(logits)
-            shape = self.logits.shape
-        super().__init__(shape, validate_args=validate_args)
+    def _set_params(self, probs, logits, *others):
+        """Store ``probs`` or ``logits`` broadcast with ``others``; returns them all."""
+        exactly_one(probs, logits, type(self).__name__)
+        name = "probs" if probs is not None else "logits"
+        values = broadcast_all(probs if probs is not None else logits, *others)
+        setattr(self, name, values[0])
+        return values
 
     @cached_property
     def logits(self):
@@ -42,6 +39,17 @@ class Bernoulli(Distribution):
     @cached_property
     def probs(self):
         return logits_to_probs(self.logits, is_binary=True)
+
+
+class Bernoulli(BinaryParams):
+    """1 with probability ``probs`` (or ``sigmoid(logits)``), else 0."""
+
+    support = constraints.boolean
+    has_enumerate_support = True
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        (param,) = self._set_params(probs, logits)
+        super().__init__(param.shape, validate_args=validate_args)
 
     @property
     def param_shape(self):

@@ -3,14 +3,11 @@
 whole numbers, as in PyTorch."""
 from __future__ import annotations
 
-from functools import cached_property
-
 import ember
 from ember.backend import xp
 from ember.distributions import constraints
-from ember.distributions.bernoulli import exactly_one
+from ember.distributions.bernoulli import BinaryParams
 from ember.distributions.distribution import Distribution, broadcast_all, uniform_open
-from ember.distributions.logits import logits_to_probs, probs_to_logits
 from ember.nn.functional import softplus
 from ember.ops.special_functions import lgamma
 from ember.random import rng_of
@@ -49,33 +46,12 @@ class Poisson(Distribution):
         return ember.xlogy(value, self.rate) - self.rate - lgamma(value + 1)
 
 
-class _BinaryParams(Distribution):
-    """Shared ``probs``/``logits`` handling of Binomial and Geometric."""
-
-    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
-
-    def _set_params(self, probs, logits, *others):
-        exactly_one(probs, logits, type(self).__name__)
-        name = "probs" if probs is not None else "logits"
-        values = broadcast_all(probs if probs is not None else logits, *others)
-        setattr(self, name, values[0])
-        return values
-
-    @cached_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @cached_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-
 def _clamp_by_zero(x):
     # max(x, 0) whose gradient at 0 is 1/2, as PyTorch's Binomial uses
     return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
 
 
-class Binomial(_BinaryParams):
+class Binomial(BinaryParams):
     """Number of successes in ``total_count`` Bernoulli trials of probability ``probs``."""
 
     arg_constraints = {"total_count": constraints.nonnegative_integer,
@@ -134,7 +110,7 @@ class Binomial(_BinaryParams):
         return values.expand(n + 1, *self._batch_shape) if expand else values
 
 
-class Geometric(_BinaryParams):
+class Geometric(BinaryParams):
     """Number of failures before the first success, each trial succeeding with ``probs``."""
 
     support = constraints.nonnegative_integer

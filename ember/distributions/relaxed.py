@@ -8,38 +8,23 @@ from functools import cached_property
 
 import ember
 from ember.distributions import constraints
-from ember.distributions.bernoulli import exactly_one
-from ember.distributions.distribution import Distribution, as_param, broadcast_all, uniform_open
+from ember.distributions.bernoulli import BinaryParams, exactly_one
+from ember.distributions.distribution import Distribution, as_param, uniform_open
 from ember.distributions.logits import clamp_probs, logits_to_probs, probs_to_logits
 from ember.distributions.transformed_distribution import TransformedDistribution
 from ember.distributions.transforms import ExpTransform, SigmoidTransform
 from ember.nn.functional import softplus
 
 
-class LogitRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(BinaryParams):
     """The logit of a ``RelaxedBernoulli`` sample: ``(logits + logistic noise) / T``."""
 
-    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.real
     has_rsample = True
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        exactly_one(probs, logits, type(self).__name__)
-        if probs is not None:
-            self.temperature, self.probs = broadcast_all(temperature, probs)
-            shape = self.probs.shape
-        else:
-            self.temperature, self.logits = broadcast_all(temperature, logits)
-            shape = self.logits.shape
-        super().__init__(shape, validate_args=validate_args)
-
-    @cached_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @cached_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
+        param, self.temperature = self._set_params(probs, logits, temperature)
+        super().__init__(param.shape, validate_args=validate_args)
 
     def rsample(self, sample_shape=()):
         u = clamp_probs(uniform_open(self._extended_shape(sample_shape), self.logits))
