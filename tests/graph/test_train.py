@@ -27,6 +27,15 @@ def _mlp_loss(params, x, y):
     return (ember.logsumexp(logits, dim=1) - (logits * y).sum(dim=1)).mean()
 
 
+def _eager_step(net, opt, x, y) -> float:
+    """One eager cross-entropy training step of ``net``; returns the loss before it."""
+    loss = ember.nn.functional.cross_entropy(net(ember.tensor(x)), ember.tensor(y))
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
 def _eager_adam(params, grads, state, lr=1e-2, b1=0.9, b2=0.999, eps=1e-8):
     state["t"] = t = state.get("t", 0) + 1
     for i, (p, g) in enumerate(zip(params, grads)):
@@ -116,12 +125,8 @@ def test_modules_on_a_placeholder_train_their_parameters_like_eager_adam():
         for step in range(20):
             batch = slice(16 * (step % 4), 16 * (step % 4 + 1))
             g_loss, _ = sess.run([loss, train], {x: xv[batch], t: labels[batch]})
-            e_loss = ember.nn.functional.cross_entropy(
-                eager_net(ember.tensor(xv[batch])), ember.tensor(labels[batch]))
-            opt.zero_grad()
-            e_loss.backward()
-            opt.step()
-            np.testing.assert_allclose(g_loss, e_loss.item(), rtol=1e-5)
+            e_loss = _eager_step(eager_net, opt, xv[batch], labels[batch])
+            np.testing.assert_allclose(g_loss, e_loss, rtol=1e-5)
     for pg, pe in zip(graph_net.parameters(), eager_net.parameters()):
         np.testing.assert_allclose(pg.detach().numpy(), pe.detach().numpy(), rtol=1e-4,
                                    atol=1e-6)  # the module itself holds the trained weights
@@ -179,12 +184,8 @@ def test_graph_step_matches_the_eager_step_of_ember_optim(name):
     with tf.Session() as sess:
         for step in range(20):
             g_loss, _ = sess.run([loss, train], {x: xv[step], t: yv[step]})
-            e_loss = ember.nn.functional.cross_entropy(eager_net(ember.tensor(xv[step])),
-                                                       ember.tensor(yv[step]))
-            opt.zero_grad()
-            e_loss.backward()
-            opt.step()
-            np.testing.assert_allclose(g_loss, e_loss.item(), rtol=1e-6)
+            e_loss = _eager_step(eager_net, opt, xv[step], yv[step])
+            np.testing.assert_allclose(g_loss, e_loss, rtol=1e-6)
     for pg, pe in zip(graph_net.parameters(), eager_net.parameters()):
         np.testing.assert_allclose(pg.detach().numpy(), pe.detach().numpy(), rtol=1e-6,
                                    atol=1e-9)
@@ -267,11 +268,7 @@ def test_linear_weights_are_laid_out_column_major_and_stay_the_modules(tmp_path)
     with tf.Session() as sess:
         for step in range(6):
             sess.run(train, {x: xv[step], t: yv[step]})
-            e_loss = ember.nn.functional.cross_entropy(eager_net(ember.tensor(xv[step])),
-                                                       ember.tensor(yv[step]))
-            opt.zero_grad()
-            e_loss.backward()
-            opt.step()
+            _eager_step(eager_net, opt, xv[step], yv[step])
         for name, p in net.named_parameters():
             column_major = p.array.ndim == 2
             assert p.array.flags.f_contiguous and p.array.flags.c_contiguous != column_major
@@ -381,12 +378,8 @@ def test_direct_gradient_writes_into_a_row_major_weight_match_eager(monkeypatch)
     with tf.Session() as sess:
         for i in range(5):
             g_loss, _ = sess.run([loss, train], {x: xv[i], t: yv[i]})
-            e_loss = ember.nn.functional.cross_entropy(eager_lin(ember.tensor(xv[i])),
-                                                       ember.tensor(yv[i]))
-            opt.zero_grad()
-            e_loss.backward()
-            opt.step()
-            np.testing.assert_allclose(g_loss, e_loss.item(), rtol=1e-6)
+            e_loss = _eager_step(eager_lin, opt, xv[i], yv[i])
+            np.testing.assert_allclose(g_loss, e_loss, rtol=1e-6)
     assert layouts and all(layouts)  # row-major buffers, written from the second step on
     assert lin.weight.array.flags.c_contiguous
     np.testing.assert_allclose(lin.weight.detach().numpy(), eager_lin.weight.detach().numpy(),
